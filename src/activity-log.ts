@@ -1,0 +1,45 @@
+import type { Request } from 'express';
+import { randomId } from './ids.js';
+import { recordActivity } from './lifecycle.js';
+import { reportFailure, safeLog } from './runtime.js';
+import { stateOf } from './session-id.js';
+
+/**
+ * Records one activity event for the request's logical session: to the `onActivity` hook, the
+ * activity sinks (batched, off the request path) and the logger at `info`. Never throws into the
+ * request and never delays the response; a bad `type` is reported and dropped.
+ *
+ * @example
+ * ```ts
+ * app.post('/uploads', upload.single('file'), (req, res) => {
+ *   logActivity(req, 'upload', { file: req.file?.originalname, bytes: req.file?.size });
+ *   res.sendStatus(201);
+ * });
+ * ```
+ */
+export function logActivity(req: Request, type: string, details?: Record<string, unknown>): void {
+  try {
+    const state = stateOf(req);
+    const runtime = state.runtime;
+    if (typeof type !== 'string' || type === '') {
+      reportFailure(runtime, 'express-logical-session: logActivity needs a non-empty string type; the event was dropped', new TypeError(`received ${typeof type}`));
+      return;
+    }
+    if (!runtime) return;
+    const sessionId = state.context.sessionId;
+    const given: unknown = details;
+    const normalized = given === undefined || (typeof given === 'object' && given !== null) ? details : { value: given };
+    safeLog(runtime, 'info', { sessionId, activity: type, details: normalized }, 'activity');
+    recordActivity(runtime, req, { eventId: randomId(), sessionId, type, details: normalized, at: runtime.config.now() });
+  } catch (err) {
+    reportFailure(stateOfSafe(req), 'express-logical-session: logActivity failed', err);
+  }
+}
+
+function stateOfSafe(req: Request): ReturnType<typeof stateOf>['runtime'] {
+  try {
+    return stateOf(req).runtime;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,149 @@
+import { STATUS_CODES } from 'node:http';
+import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
+import { rejectUnknown } from './options.js';
+import { describeValue, ErrorCodes, LogicalSessionError } from './errors.js';
+import { randomId } from './ids.js';
+import { recordActivity } from './lifecycle.js';
+import { reportFailure, safeLog, type Runtime } from './runtime.js';
+import { getState } from './session-state.js';
+import { stateOf } from './session-id.js';
+import type { LogicalSessionHooks, LoggerLike } from './types.js';
+
+/** Options of {@link sessionErrorHandler}. */
+export interface SessionErrorHandlerOptions {
+  /** Change the body before it is sent (runs instead of the `enrichError` hook). Defaults to the hook. */
+  enrich?: LogicalSessionHooks['enrichError'];
+  /** `'json'` (default) or `'problem'` for RFC 9457 `application/problem+json` with a `sessionId` member. */
+  format?: 'json' | 'problem';
+  /** Text that tells the user what to do with the ID. Defaults to `'Please contact support with this session ID'`. */
+  supportMessage?: string;
+  /** Show thrown 5xx messages (never stacks) in responses; for development only. Defaults to `false`. */
+  exposeErrors?: boolean;
+  /** Logger for errors handled here when `logicalSession()` has none (or did not run). */
+  logger?: LoggerLike;
+}
+
+interface ResolvedHandlerOptions {
+  readonly enrich: LogicalSessionHooks['enrichError'];
+  readonly problem: boolean;
+  readonly supportMessage: string;
+  readonly exposeErrors: boolean;
+  readonly logger: LoggerLike | undefined;
+}
+
+const DEFAULT_SUPPORT_MESSAGE = 'Please contact support with this session ID';
+
+function fail(option: string, value: unknown, fix: string): never {
+  throw new LogicalSessionError(ErrorCodes.INVALID_OPTION, `sessionErrorHandler(): option \`${option}\` received ${describeValue(value)}. ${fix}`);
+}
+
+function resolveHandlerOptions(options: SessionErrorHandlerOptions | undefined): ResolvedHandlerOptions {
+  const given = (options ?? {}) as Record<string, unknown>;
+  if (typeof given !== 'object') fail('options', given, 'Pass an options object or nothing.');
+  rejectUnknown('sessionErrorHandler option', given, ['enrich', 'format', 'supportMessage', 'exposeErrors', 'logger']);
+  if (given.enrich !== undefined && typeof given.enrich !== 'function') fail('enrich', given.enrich, 'Pass a function (body, { err, req, sessionId, status }) => body.');
+  if (given.format !== undefined && given.format !== 'json' && given.format !== 'problem') fail('format', given.format, "Use 'json' or 'problem'.");
+  if (given.supportMessage !== undefined && typeof given.supportMessage !== 'string') fail('supportMessage', given.supportMessage, 'Pass a string.');
+  if (given.exposeErrors !== undefined && typeof given.exposeErrors !== 'boolean') fail('exposeErrors', given.exposeErrors, 'Pass true or false.');
+  return {
+    enrich: given.enrich as LogicalSessionHooks['enrichError'],
+    problem: given.format === 'problem',
+    supportMessage: given.supportMessage ?? DEFAULT_SUPPORT_MESSAGE,
+    exposeErrors: given.exposeErrors === true,
+    logger: given.logger as LoggerLike | undefined,
+  };
+}
+
+function statusOf(err: unknown, req: Request): number {
+  const candidate = typeof err === 'object' && err !== null ? (err as { status?: unknown; statusCode?: unknown }) : {};
+  const status = candidate.status ?? candidate.statusCode;
+  if (typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599) return status;
+  return sessionStoreFailed(req) ? 503 : 500;
+}
+
+/**
+ * express-session sets `req.sessionStore` just before it asks the store for the session and
+ * `req.session` once it has one; an error between the two, before `logicalSession()` ran, is the
+ * store failing to load the session.
+ */
+function sessionStoreFailed(req: Request): boolean {
+  const loaded = req as { sessionStore?: unknown; session?: unknown };
+  return getState(req)?.runtime === undefined && loaded.sessionStore !== undefined && loaded.session === undefined;
+}
+
+function messageOf(err: unknown, status: number, expose: boolean): string {
+  const exposable = (status < 500 && (err as { expose?: unknown } | null)?.expose === true) || expose;
+  const message = exposable && err instanceof Error ? err.message : undefined;
+  return message !== undefined && message !== '' ? message : (STATUS_CODES[status] ?? 'Error');
+}
+
+function logError(runtime: Runtime | undefined, logger: LoggerLike | undefined, fields: object, message: string): void {
+  if (runtime?.config.logger) {
+    safeLog(runtime, 'error', fields, message);
+    return;
+  }
+  try {
+    logger?.error(fields, message);
+  } catch {
+    // a broken logger must not break the error response
+  }
+}
+
+/**
+ * Express error middleware that answers with the logical session ID, so a user can quote it to
+ * support. Default body: `{ error, sessionId, message }`; the `error` of a 5xx is the generic
+ * status text, never the thrown message or a stack. Status from `err.status` / `err.statusCode`
+ * (4xx/5xx), 503 when the session store failed to load the session, else 500. Hands over to
+ * `next(err)` when headers were already sent.
+ *
+ * @example
+ * ```ts
+ * app.use(sessionErrorHandler({ format: 'problem' }));
+ * ```
+ */
+export function sessionErrorHandler(options?: SessionErrorHandlerOptions): ErrorRequestHandler {
+  const resolved = resolveHandlerOptions(options);
+  return function logicalSessionErrorHandler(err: unknown, req: Request, res: Response, next: NextFunction): void {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    const state = stateOf(req);
+    const runtime = state.runtime;
+    const sessionId = state.context.sessionId;
+    const status = statusOf(err, req);
+    const error = messageOf(err, status, resolved.exposeErrors);
+    logError(runtime, resolved.logger, { err, sessionId, status, persistent: state.persistent }, status >= 500 ? 'request failed' : 'request rejected');
+    if (runtime) {
+      recordActivity(runtime, req, { eventId: randomId(), sessionId, type: 'error', details: { status, message: error }, at: runtime.config.now() });
+    }
+    const body: Record<string, unknown> = resolved.problem
+      ? { type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, detail: error, sessionId, message: resolved.supportMessage }
+      : { error, sessionId, message: resolved.supportMessage };
+    void enrich(resolved, runtime, body, { err, req, sessionId, status }).then((final) => {
+      if (res.headersSent) return;
+      res.status(status);
+      if (resolved.problem) res.type('application/problem+json');
+      res.json(final);
+    });
+  };
+}
+
+async function enrich(
+  resolved: ResolvedHandlerOptions,
+  runtime: Runtime | undefined,
+  body: Record<string, unknown>,
+  context: Parameters<NonNullable<LogicalSessionHooks['enrichError']>>[1],
+): Promise<Record<string, unknown>> {
+  const enrichFn = resolved.enrich ?? runtime?.config.hooks.enrichError;
+  if (!enrichFn) return body;
+  try {
+    const enriched: unknown = await enrichFn({ ...body }, context);
+    if (typeof enriched === 'object' && enriched !== null) return enriched as Record<string, unknown>;
+    throw new TypeError(`enrichError returned ${describeValue(enriched)}, not an object`);
+  } catch (err) {
+    if (runtime) runtime.stats.hookFailures++;
+    reportFailure(runtime, 'express-logical-session: enrichError failed; sending the default error body', err);
+    return body;
+  }
+}

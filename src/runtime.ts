@@ -1,0 +1,104 @@
+import { createActivityDispatcher, type ActivityDispatcher } from './activity/dispatcher.js';
+import type { Configuration } from './options.js';
+
+/** Counters of one `logicalSession()` middleware, readable as `middleware.stats`. */
+export interface LogicalSessionStats {
+  /** Logical sessions started (deduplicated per process). */
+  sessionsStarted: number;
+  /** Logical sessions ended (deduplicated per process). */
+  sessionsEnded: number;
+  /** Hook calls that threw or rejected. */
+  hookFailures: number;
+  /** Store writes by the library that failed (the request went on). */
+  storeFailures: number;
+  /** Logger calls that threw. */
+  loggerFailures: number;
+  /** Requests served with a request-scoped ID because no session was usable. */
+  requestScoped: number;
+}
+
+/** Per-middleware state shared by its requests. */
+export interface Runtime {
+  readonly config: Configuration;
+  readonly stats: LogicalSessionStats;
+  readonly dispatcher: ActivityDispatcher | undefined;
+  /** Set once a request arrived with `req.session`: later misses are store outages, not a missing mount. */
+  sessionSeen: boolean;
+  /** Lifecycle event IDs already fired, so a burst of requests fires one transition once. */
+  readonly firedEvents: Set<string>;
+}
+
+const FIRED_EVENTS_KEPT = 10_000;
+
+export function createRuntime(config: Configuration): Runtime {
+  const stats: LogicalSessionStats = {
+    sessionsStarted: 0, sessionsEnded: 0, hookFailures: 0, storeFailures: 0, loggerFailures: 0, requestScoped: 0,
+  };
+  const dispatcher = config.activity && createActivityDispatcher({
+    sinks: [...config.activity.sinks],
+    batchSize: config.activity.batchSize,
+    flushInterval: config.activity.flushInterval,
+    maxBuffer: config.activity.maxBuffer,
+    logger: config.logger,
+  });
+  return { config, stats, dispatcher, sessionSeen: false, firedEvents: new Set() };
+}
+
+/** Records an event ID; `false` when it was already fired in this process. */
+export function claimEvent(runtime: Runtime, eventId: string): boolean {
+  const fired = runtime.firedEvents;
+  if (fired.has(eventId)) return false;
+  fired.add(eventId);
+  if (fired.size > FIRED_EVENTS_KEPT) {
+    // Sets iterate in insertion order: the first entry is the oldest.
+    const oldest = fired.values().next();
+    if (oldest.done !== true) fired.delete(oldest.value);
+  }
+  return true;
+}
+
+let warnedWithoutLogger = false;
+
+/** Logs a failure the request must not see; never throws. */
+export function reportFailure(runtime: Runtime | undefined, message: string, err: unknown, fields: object = {}): void {
+  if (runtime?.config.logger) {
+    try {
+      runtime.config.logger.warn({ ...fields, err }, message);
+      return;
+    } catch {
+      runtime.stats.loggerFailures++;
+    }
+  }
+  if (!warnedWithoutLogger) {
+    warnedWithoutLogger = true;
+    process.emitWarning(`${message} (set the \`logger\` option of logicalSession() to see every such failure)`, 'LogicalSessionWarning');
+  }
+}
+
+/** Logs through the configured logger; a logger that throws is counted, never propagated. */
+export function safeLog(runtime: Runtime | undefined, level: 'info' | 'debug' | 'warn' | 'error', fields: object, message: string): void {
+  if (!runtime?.config.logger) return;
+  try {
+    runtime.config.logger[level](fields, message);
+  } catch {
+    runtime.stats.loggerFailures++;
+  }
+}
+
+/**
+ * Calls a user hook without letting it fail or delay the request: sync throws and async
+ * rejections are reported and counted, and the promise is never awaited.
+ */
+export function callHook<A extends unknown[]>(runtime: Runtime, name: string, hook: ((...args: A) => unknown) | undefined, ...args: A): void {
+  if (!hook) return;
+  const failed = (err: unknown): void => {
+    runtime.stats.hookFailures++;
+    reportFailure(runtime, `express-logical-session: hook ${name} failed`, err, { hook: name });
+  };
+  try {
+    const result = hook(...args);
+    if (result instanceof Promise) result.catch(failed);
+  } catch (err) {
+    failed(err);
+  }
+}

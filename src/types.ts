@@ -1,0 +1,177 @@
+import type { Request } from 'express';
+import type { ActivityRecord, ActivitySink } from './activity/types.js';
+import type { Duration } from './duration.js';
+
+/** Why a logical session started or ended. */
+export type SessionReason =
+  | 'new'
+  | 'idle-timeout'
+  | 'absolute-timeout'
+  | 'regenerate'
+  | 'restart'
+  | 'policy'
+  | 'logout'
+  | (string & {});
+
+/** Passed to `onSessionStart`: a logical session began (OpenTelemetry `session.start`). */
+export interface SessionStartEvent {
+  /** Deterministic: every instance that observes this start computes the same value. */
+  readonly eventId: string;
+  readonly sessionId: string;
+  /** The session this one continues (`session.previous_id`), when it replaced one. */
+  readonly previousId?: string;
+  readonly reason: SessionReason;
+  /** Epoch milliseconds. */
+  readonly at: number;
+}
+
+/** Passed to `onSessionEnd`: a logical session ended (OpenTelemetry `session.end`). */
+export interface SessionEndEvent {
+  /** Deterministic: every instance that observes this end computes the same value. */
+  readonly eventId: string;
+  readonly sessionId: string;
+  readonly reason: SessionReason;
+  /** Epoch milliseconds. */
+  readonly at: number;
+}
+
+/** What {@link getSessionInfo} returns. Dates are epoch milliseconds. */
+export interface SessionInfo {
+  /** The logical session ID. */
+  readonly id: string;
+  /** When this logical session began. */
+  readonly createdAt: number;
+  /** Last recorded activity; may lag real activity by up to `touchInterval`. */
+  readonly lastActivityAt: number;
+  /** The logical session this one replaced, if any. */
+  readonly previousId?: string;
+  /** How many times the ID has rotated within this cookie session's history (0 for the first). */
+  readonly generation: number;
+  /** `true` when the ID was created or rotated by this request. */
+  readonly isNew: boolean;
+  /** `false` when the request has no usable session and the ID lives only as long as the request. */
+  readonly persistent: boolean;
+}
+
+/**
+ * The minimal logger surface the library uses. A pino logger fits; so does anything with
+ * these methods.
+ */
+export interface LoggerLike {
+  info(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  child(bindings: Record<string, unknown>): LoggerLike;
+  isLevelEnabled?(level: string): boolean;
+}
+
+/** What `enrichError` receives beside the body. */
+export interface EnrichErrorContext {
+  readonly err: unknown;
+  readonly req: Request;
+  readonly sessionId: string;
+  readonly status: number;
+}
+
+/** A value that may be returned directly or through a promise. */
+export type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * Lifecycle hooks. Each may be sync or async. A hook that throws or rejects never fails or delays
+ * the request: the failure is logged (when a `logger` is set) and counted in `middleware.stats`.
+ */
+export interface LogicalSessionHooks {
+  /**
+   * A logical session began: a new visitor, a rotation after a timeout or policy, or an explicit call.
+   * @example
+   * ```ts
+   * onSessionStart: (e) => metrics.increment('sessions.started', { reason: e.reason })
+   * ```
+   */
+  onSessionStart?: (event: SessionStartEvent, req: Request) => MaybePromise<void>;
+  /** A logical session ended (timeout, policy, regenerate, restart or logout). */
+  onSessionEnd?: (event: SessionEndEvent, req: Request) => MaybePromise<void>;
+  /** Every `logActivity` call, plus `session.start` / `session.end` and handled errors. */
+  onActivity?: (activity: ActivityEvent, req: Request) => MaybePromise<void>;
+  /**
+   * Custom rotation policy, asked once per request that has a stored session: return a reason
+   * string to rotate the ID now, or `false` to keep it. A throw counts as `false`.
+   * @example
+   * ```ts
+   * shouldRegenerate: (info, req) => (req.path === '/checkout/start' ? 'policy' : false)
+   * ```
+   */
+  shouldRegenerate?: (info: SessionInfo, req: Request) => MaybePromise<string | false | undefined>;
+  /** Change the error body `sessionErrorHandler` sends: return the body to send. */
+  enrichError?: (body: Record<string, unknown>, context: EnrichErrorContext) => MaybePromise<Record<string, unknown>>;
+}
+
+/** An activity event as hooks and sinks see it. */
+export type ActivityEvent = ActivityRecord;
+
+/** Batching settings for activity sinks. */
+export interface ActivityOptions {
+  /** Where records go. */
+  sinks: ActivitySink | readonly ActivitySink[];
+  /** Records per write. Defaults to `100`. */
+  batchSize?: number;
+  /** Longest a record waits before it is written, in ms. Defaults to `1000`. */
+  flushInterval?: number;
+  /** Records kept while sinks are slow or down; the oldest are dropped past this. Defaults to `10000`. */
+  maxBuffer?: number;
+}
+
+/** Options of {@link logicalSession}. Every option is optional. */
+export interface LogicalSessionOptions {
+  /**
+   * Inactivity after which the next request gets a new logical ID (reason `idle-timeout`).
+   * Milliseconds or a duration string; `false` disables. Defaults to `'30m'`.
+   * @example `idleTimeout: '1h'`
+   */
+  idleTimeout?: Duration | false;
+  /**
+   * Maximum age of one logical session however active (reason `absolute-timeout`).
+   * Defaults to `false` (none).
+   * @example `absoluteTimeout: '12h'`
+   */
+  absoluteTimeout?: Duration | false;
+  /**
+   * How stale the stored `lastActivityAt` may become before the library writes it again; between
+   * writes the library adds no store write at all. Must be less than `idleTimeout`. Defaults to `'1m'`.
+   */
+  touchInterval?: Duration;
+  /**
+   * `'eager'`: the ID is stored on the first request (a cookie is set).
+   * `'lazy'`: the library never makes an otherwise untouched session worth saving, so
+   * `saveUninitialized: false` keeps working; the ID is stable from the first save on.
+   * Defaults to `'eager'`.
+   */
+  persist?: 'eager' | 'lazy';
+  /**
+   * A pino logger (or any {@link LoggerLike}). Lifecycle events at `info`, reuse at `debug`;
+   * `req.log` becomes a child bound with `sessionId` (an existing `req.log` is the parent).
+   * Defaults to none.
+   */
+  logger?: LoggerLike;
+  /**
+   * Send the ID on every response in this header; `true` means `'X-Session-Id'`. Defaults to `false`.
+   * @example `exposeHeader: 'X-Session-Id'`
+   */
+  exposeHeader?: string | boolean;
+  /**
+   * Custom ID generator. Supplying one gives up convergence: parallel requests that rotate the
+   * same session may each produce an ID. Defaults to a one-way derivation from the cookie
+   * session ID and a generation counter.
+   */
+  generateId?: (req: Request) => string;
+  /** Lifecycle hooks; see {@link LogicalSessionHooks}. */
+  hooks?: LogicalSessionHooks;
+  /**
+   * Record activity (logActivity calls, lifecycle events, handled errors) to sinks, batched off the
+   * request path. A sink, an array of sinks, or {@link ActivityOptions}. Defaults to none.
+   */
+  activity?: ActivitySink | readonly ActivitySink[] | ActivityOptions;
+  /** Clock in epoch ms, for tests. Defaults to `Date.now`. */
+  now?: () => number;
+}

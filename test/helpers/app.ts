@@ -1,0 +1,109 @@
+import express5 from 'express';
+import express4 from 'express4';
+import session, { MemoryStore, type SessionOptions, type Store } from 'express-session';
+import type { ErrorRequestHandler, Express, Request, RequestHandler, Router } from 'express';
+import { logicalSession, type LogicalSessionMiddleware, type LogicalSessionOptions } from '../../src/index.js';
+
+
+/** Both supported Express majors, for `describe.each`. */
+export const expressVersions = [
+  { name: 'express 4', express: express4 },
+  { name: 'express 5', express: express5 },
+] as const;
+
+export type ExpressFactory = typeof express5;
+
+/** A hand-driven clock for `now`. */
+export function createClock(start = Date.UTC(2026, 0, 1)) {
+  let time = start;
+  return {
+    now: () => time,
+    advance(ms: number) {
+      time += ms;
+    },
+  };
+}
+
+/** MemoryStore that counts the writes the issue asks about. */
+export class CountingStore extends MemoryStore {
+  sets = 0;
+  touches = 0;
+
+  /**
+   * `latency` ms on every read, like a networked store: the data is read at call time and
+   * delivered later, so the requests of a burst all load the same stored copy.
+   */
+  constructor(private readonly latency = 0) {
+    super();
+  }
+
+  override get(sid: string, callback: (err: unknown, session?: session.SessionData | null) => void): void {
+    if (this.latency === 0) {
+      super.get(sid, callback);
+      return;
+    }
+    super.get(sid, (err, data) => setTimeout(() => callback(err, data), this.latency));
+  }
+  override set(sid: string, data: session.SessionData, callback?: (err?: unknown) => void): void {
+    this.sets++;
+    super.set(sid, data, callback);
+  }
+  override touch(sid: string, data: session.SessionData, callback?: () => void): void {
+    this.touches++;
+    super.touch(sid, data, callback);
+  }
+  /** The raw stored session data of one session, parsed. */
+  read(sid: string): Record<string, unknown> | undefined {
+    const raw = (this as unknown as { sessions: Record<string, string | undefined> }).sessions[sid];
+    return raw === undefined ? undefined : (JSON.parse(raw) as Record<string, unknown>);
+  }
+  sessionIds(): string[] {
+    return Object.keys((this as unknown as { sessions: Record<string, string> }).sessions);
+  }
+}
+
+export interface AppSetup {
+  express?: ExpressFactory;
+  options?: LogicalSessionOptions;
+  session?: Partial<SessionOptions>;
+  store?: Store;
+  /** Middleware mounted before session() (e.g. a body parser or pino-http). */
+  before?: RequestHandler[];
+  /** Routes mounted after logicalSession(). */
+  routes?: (router: Router) => void;
+  /** Error middleware mounted last. */
+  after?: ErrorRequestHandler[];
+  /** Leave express-session out (misconfiguration tests). */
+  withoutSession?: boolean;
+}
+
+export const SECRET = 'test secret that is long enough';
+
+/** An app with express-session, logicalSession() and the given routes. */
+export function buildApp(setup: AppSetup = {}): { app: Express; store: Store; middleware: LogicalSessionMiddleware } {
+  const app = (setup.express ?? express5)();
+  const store = setup.store ?? new CountingStore();
+  for (const handler of setup.before ?? []) app.use(handler);
+  if (setup.withoutSession !== true) {
+    app.use(session({ secret: SECRET, resave: false, saveUninitialized: false, store, ...setup.session }));
+  }
+  const middleware = logicalSession(setup.options);
+  app.use(middleware);
+  const router = (setup.express ?? express5).Router();
+  setup.routes?.(router);
+  app.use(router);
+  for (const handler of setup.after ?? []) app.use(handler);
+  return { app, store, middleware };
+}
+
+/** The cookie session ID (a credential) of a stored session, for leak checks. */
+export function sessionIdOf(req: Request): string {
+  return req.sessionID;
+}
+
+export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Sends a supertest request now (supertest only sends when awaited) and returns its response promise. */
+export function send<T extends PromiseLike<unknown>>(test: T): Promise<Awaited<T>> {
+  return Promise.resolve(test);
+}
