@@ -3,6 +3,7 @@ import type { ErrorRequestHandler, NextFunction, Request, Response } from 'expre
 import { rejectUnknown } from './options.js';
 import { describeValue, ErrorCodes, LogicalSessionError } from './errors.js';
 import { randomId } from './ids.js';
+import { redact, redactError } from './redact.js';
 import { recordActivity } from './lifecycle.js';
 import { reportFailure, safeLog, type Runtime } from './runtime.js';
 import { getState } from './session-state.js';
@@ -19,7 +20,10 @@ export interface SessionErrorHandlerOptions {
   supportMessage?: string;
   /** Show thrown 5xx messages (never stacks) in responses; for development only. Defaults to `false`. */
   exposeErrors?: boolean;
-  /** Logger for errors handled here when `logicalSession()` has none (or did not run). */
+  /**
+   * Logger for errors handled before `logicalSession()` ran (a session store outage). Defaults to
+   * logicalSession()'s logger when it ran, else pino-http's `req.log` when present.
+   */
   logger?: LoggerLike;
 }
 
@@ -71,19 +75,25 @@ function sessionStoreFailed(req: Request): boolean {
   return getState(req)?.runtime === undefined && loaded.sessionStore !== undefined && loaded.session === undefined;
 }
 
-function messageOf(err: unknown, status: number, expose: boolean): string {
+function messageOf(err: unknown, status: number, expose: boolean, cookieSessionId: string | undefined): string {
   const exposable = (status < 500 && (err as { expose?: unknown } | null)?.expose === true) || expose;
-  const message = exposable && err instanceof Error ? err.message : undefined;
+  const message = exposable && err instanceof Error ? redact(err.message, cookieSessionId) : undefined;
   return message !== undefined && message !== '' ? message : (STATUS_CODES[status] ?? 'Error');
 }
 
-function logError(runtime: Runtime | undefined, logger: LoggerLike | undefined, fields: object, message: string): void {
+/**
+ * Logs with logicalSession()'s logger when it ran for this request; otherwise (the store failed
+ * before it could) with this handler's `logger`, else pino-http's `req.log`.
+ */
+function logError(runtime: Runtime | undefined, req: Request, logger: LoggerLike | undefined, fields: object, message: string): void {
   if (runtime?.config.logger) {
     safeLog(runtime, 'error', fields, message);
     return;
   }
+  const requestLogger = (req as { log?: unknown }).log;
+  const fallback = logger ?? (typeof (requestLogger as LoggerLike | undefined)?.error === 'function' ? (requestLogger as LoggerLike) : undefined);
   try {
-    logger?.error(fields, message);
+    fallback?.error(fields, message);
   } catch {
     // a broken logger must not break the error response
   }
@@ -112,8 +122,9 @@ export function sessionErrorHandler(options?: SessionErrorHandlerOptions): Error
     const runtime = state.runtime;
     const sessionId = state.context.sessionId;
     const status = statusOf(err, req);
-    const error = messageOf(err, status, resolved.exposeErrors);
-    logError(runtime, resolved.logger, { err, sessionId, status, persistent: state.persistent }, status >= 500 ? 'request failed' : 'request rejected');
+    const cookieSessionId = (req as { sessionID?: string }).sessionID;
+    const error = messageOf(err, status, resolved.exposeErrors, cookieSessionId);
+    logError(runtime, req, resolved.logger, { err: redactError(err, cookieSessionId), sessionId, status, persistent: state.persistent }, status >= 500 ? 'request failed' : 'request rejected');
     if (runtime) {
       recordActivity(runtime, req, { eventId: randomId(), sessionId, type: 'error', details: { status, message: error }, at: runtime.config.now() });
     }

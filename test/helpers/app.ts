@@ -101,6 +101,11 @@ export function sessionIdOf(req: Request): string {
   return req.sessionID;
 }
 
+/** A stand-in for a request that never went through any middleware. */
+export function bareRequest(): Request {
+  return { headers: {} } as unknown as Request;
+}
+
 export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Sends a supertest request now (supertest only sends when awaited) and returns its response promise. */
