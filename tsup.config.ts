@@ -7,6 +7,7 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
-  splitting: false,
+  // One shared chunk for modules both entries use, so LogicalSessionError is one class for both.
+  splitting: true,
   external: ['express', 'express-session', 'better-sqlite3', 'pg', 'pino'],
 });

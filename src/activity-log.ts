@@ -28,7 +28,8 @@ export function logActivity(req: Request, type: string, details?: Record<string,
     if (!runtime) return;
     const sessionId = state.context.sessionId;
     const given: unknown = details;
-    const normalized = given === undefined || (typeof given === 'object' && given !== null) ? details : { value: given };
+    // A shallow snapshot: sinks read details when the batch is written, after the app may have moved on.
+    const normalized = given === undefined ? undefined : typeof given === 'object' && given !== null ? { ...details } : { value: given };
     safeLog(runtime, 'info', { sessionId, activity: type, details: normalized }, 'activity');
     recordActivity(runtime, req, { eventId: randomId(), sessionId, type, details: normalized, at: runtime.config.now() });
   } catch (err) {

@@ -23,6 +23,7 @@ export interface ResolvedActivity {
   readonly batchSize: number | undefined;
   readonly flushInterval: number | undefined;
   readonly maxBuffer: number | undefined;
+  readonly writeTimeout: number | undefined;
 }
 
 const OPTION_NAMES = [
@@ -129,14 +130,15 @@ function activity(value: unknown): ResolvedActivity | undefined {
   const options: Partial<ActivityOptions> = isSink(value) || Array.isArray(value) ? { sinks: value as ActivitySink[] } : (value as ActivityOptions);
   const sinks: unknown[] = Array.isArray(options.sinks) ? options.sinks : [options.sinks];
   if (typeof options !== 'object' || sinks.length === 0 || !sinks.every(isSink)) {
-    throw invalid('activity', value, 'Pass a sink with a write(batch) method, an array of sinks, or { sinks, batchSize, flushInterval, maxBuffer }.');
+    throw invalid('activity', value, 'Pass a sink with a write(batch) method, an array of sinks, or { sinks, batchSize, flushInterval, maxBuffer, writeTimeout }.');
   }
-  rejectUnknown('activity option', options, ['sinks', 'batchSize', 'flushInterval', 'maxBuffer']);
+  rejectUnknown('activity option', options, ['sinks', 'batchSize', 'flushInterval', 'maxBuffer', 'writeTimeout']);
   return {
     sinks,
     batchSize: positiveInteger('activity.batchSize', options.batchSize),
     flushInterval: positiveInteger('activity.flushInterval', options.flushInterval),
     maxBuffer: positiveInteger('activity.maxBuffer', options.maxBuffer),
+    writeTimeout: positiveInteger('activity.writeTimeout', options.writeTimeout),
   };
 }
 

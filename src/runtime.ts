@@ -39,6 +39,7 @@ export function createRuntime(config: Configuration): Runtime {
     batchSize: config.activity.batchSize,
     flushInterval: config.activity.flushInterval,
     maxBuffer: config.activity.maxBuffer,
+    writeTimeout: config.activity.writeTimeout,
     logger: config.logger,
   });
   return { config, stats, dispatcher, sessionSeen: false, firedEvents: new Set() };

@@ -120,6 +120,8 @@ export interface ActivityOptions {
   flushInterval?: number;
   /** Records kept while sinks are slow or down; the oldest are dropped past this. Defaults to `10000`. */
   maxBuffer?: number;
+  /** A sink write that has not settled after this many ms counts as failed and is retried. Defaults to `30000`. */
+  writeTimeout?: number;
 }
 
 /** Options of {@link logicalSession}. Every option is optional. */

@@ -24,6 +24,26 @@ export interface ActivityRecord {
  * Where activity records go. The core batches records and calls `write` off the request path.
  *
  * `write` may be sync or async; a throw or rejection is logged and counted, never seen by a request.
+ *
+ * Writing your own sink: `write` receives at most `batchSize` records, oldest first, and is never called
+ * again for the same sink before the previous call settled. Reject (or throw) when the batch was not stored:
+ * the dispatcher keeps it and retries it later, so a write must be safe to repeat; deduplicate on `eventId`
+ * if duplicates matter (a retried batch, or a write that timed out but landed). Resolve only once the records
+ * are durable enough for you. `details` may hold anything (circular objects, BigInt): pass it through
+ * `toJsonSafe` or `serializeDetails` before serializing it yourself. `close` runs once, after the final flush.
+ *
+ * @example
+ * ```ts
+ * import { serializeDetails, type ActivitySink } from 'express-logical-session/activity';
+ *
+ * const httpSink: ActivitySink = {
+ *   async write(batch) {
+ *     const body = batch.map((r) => ({ ...r, details: serializeDetails(r.details) }));
+ *     const res = await fetch('https://collector.example/activity', { method: 'POST', body: JSON.stringify(body) });
+ *     if (!res.ok) throw new Error(`collector answered ${res.status}`); // kept and retried
+ *   },
+ * };
+ * ```
  */
 export interface ActivitySink {
   /** Persist one batch, in the order the records were accepted. */

@@ -1,0 +1,58 @@
+/**
+ * Gates for tests that need a real backing service (Redis, PostgreSQL).
+ *
+ * On a developer machine a missing service is not an error: the suite is skipped and its title
+ * says why, in one line. On CI (`CI=true`) the same absence fails the run, so a misconfigured
+ * pipeline can never pass by silently skipping the tests that matter.
+ */
+import { spawnSync } from 'node:child_process';
+import { describe } from 'vitest';
+
+/** What a gate found: the service address, or the one-line reason the tests are skipped. */
+export type ServiceGate = { available: true; url: string } | { available: false; reason: string };
+
+const onCi = (): boolean => process.env.CI === 'true' || process.env.CI === '1';
+
+function gate(envVar: string, label: string, example: string): ServiceGate {
+  const url = process.env[envVar];
+  if (url !== undefined && url !== '') return { available: true, url };
+  const reason = `${label} tests skipped: ${envVar} is not set (e.g. ${envVar}=${example})`;
+  if (onCi()) {
+    throw new Error(`${envVar} must be set when CI=true: ${label} tests may not be skipped on CI.`);
+  }
+  return { available: false, reason };
+}
+
+/** Redis at `REDIS_URL` (on CI: redis://127.0.0.1:6379). */
+export function requireRedis(): ServiceGate {
+  return gate('REDIS_URL', 'Redis', 'redis://127.0.0.1:6379');
+}
+
+/** PostgreSQL at `DATABASE_URL`. */
+export function requirePostgres(): ServiceGate {
+  return gate('DATABASE_URL', 'PostgreSQL', 'postgres://postgres@127.0.0.1:5432/test');
+}
+
+/**
+ * The `redis-server` binary, for tests that start, kill and restart their own server.
+ * Only asked for when Redis itself is available, so one missing thing gives one reason.
+ */
+export function requireRedisServerBinary(): ServiceGate {
+  const redis = requireRedis();
+  if (!redis.available) return redis;
+  const probe = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
+  if (probe.status === 0) return { available: true, url: 'redis-server' };
+  if (onCi()) {
+    throw new Error('redis-server must be installed when CI=true (.ci/run installs it with apt-get).');
+  }
+  return { available: false, reason: 'Redis fault tests skipped: redis-server is not on PATH' };
+}
+
+/**
+ * `describe` that runs only when the gate is open; otherwise the skipped suite's title carries
+ * the reason, so the reporter shows it on one line.
+ */
+export function describeWith(service: ServiceGate, name: string, fn: () => void): void {
+  if (service.available) describe(name, fn);
+  else describe.skip(`${name} (${service.reason})`, fn);
+}
