@@ -5,11 +5,21 @@ import { randomId } from './ids.js';
 import { emitSessionStart, generateId, rotate } from './lifecycle.js';
 import { bindRequestLogger } from './logging.js';
 import { resolveOptions } from './options.js';
-import { createRuntime, reportFailure, safeLog, type LogicalSessionStats, type Runtime } from './runtime.js';
+import { createRuntime, remember, reportFailure, safeLog, type LogicalSessionStats, type Runtime } from './runtime.js';
 import { getState, isStored, setState, toInfo, toStored, type LiveSession, type RequestState, type StoredLogicalSession } from './session-state.js';
 import type { LogicalSessionOptions, SessionReason } from './types.js';
 
-/** The middleware `logicalSession()` returns, with its counters and a way to flush activity. */
+/**
+ * The middleware `logicalSession()` returns, with its counters and a way to flush activity.
+ *
+ * @example
+ * ```ts
+ * const logical: LogicalSessionMiddleware = logicalSession({ activity: store });
+ * app.use(logical);
+ * app.get('/healthz', (req, res) => res.json(logical.stats));
+ * process.on('SIGTERM', () => void logical.close().then(() => process.exit(0)));
+ * ```
+ */
 export interface LogicalSessionMiddleware extends RequestHandler {
   /** Live counters: sessions started and ended, hook, store and logger failures. */
   readonly stats: Readonly<LogicalSessionStats>;
@@ -166,6 +176,16 @@ function touchOrProceed(runtime: Runtime, req: Request, res: Response, next: Nex
     proceed(runtime, req, res, next, state);
     return;
   }
+  const { recentTouches } = runtime;
+  const touched = recentTouches.get(state.context.sessionId);
+  if (touched !== undefined && now - touched < runtime.config.touchInterval) {
+    // Another request of this process has just written a fresh lastActivityAt for this session:
+    // a burst at the touch boundary costs one write per process, not one per request.
+    state.lastActivityAt = touched;
+    proceed(runtime, req, res, next, state);
+    return;
+  }
+  remember(recentTouches, state.context.sessionId, now);
   state.lastActivityAt = now;
   persistThenProceed(runtime, req, res, next, state);
 }
@@ -179,16 +199,29 @@ function startNewSession(runtime: Runtime, req: Request, res: Response, next: Ne
     proceed(runtime, req, res, next, state);
     return;
   }
-  emitSessionStart(runtime, req, state, 'new');
   if (clientSentSession(req)) {
+    emitSessionStart(runtime, req, state, 'new');
     // An existing stored session gains our state: persist now, or the end-of-request save would
     // write this request's stale copy over changes other requests made meanwhile.
     persistThenProceed(runtime, req, res, next, state);
-  } else {
-    // A brand-new session is saved by express-session at the end of the request; nothing to race.
-    session.els = toStored(state);
-    proceed(runtime, req, res, next, state);
+    return;
   }
+  // A brand-new session is saved now rather than at the end of the request: a store that is down
+  // must be found out before the response hands out a cookie and an ID that were never stored.
+  session.els = toStored(state);
+  session.save((err?: unknown) => {
+    if (err) {
+      runtime.stats.storeFailures++;
+      // Without req.session, express-session neither sets the cookie nor retries the save.
+      (req as { session?: unknown }).session = undefined;
+      const scoped = requestScopedState(runtime, req, now);
+      reportFailure(runtime, 'express-logical-session: storing a new session failed; answering 503', err, { sessionId: scoped.context.sessionId });
+      next(new LogicalSessionError(ErrorCodes.STORE_FAILED, 'The session store is unavailable: the new session could not be stored.', { cause: err, status: 503 }));
+      return;
+    }
+    emitSessionStart(runtime, req, state, 'new');
+    proceed(runtime, req, res, next, state);
+  });
 }
 
 /**

@@ -1,7 +1,19 @@
 import { createActivityDispatcher, type ActivityDispatcher } from './activity/dispatcher.js';
 import type { Configuration } from './options.js';
 
-/** Counters of one `logicalSession()` middleware, readable as `middleware.stats`. */
+/**
+ * Counters of one `logicalSession()` middleware, readable as `middleware.stats`.
+ *
+ * @example
+ * ```ts
+ * const logical = logicalSession();
+ * setInterval(() => {
+ *   const stats: Readonly<LogicalSessionStats> = logical.stats;
+ *   metrics.gauge('sessions.started', stats.sessionsStarted);
+ *   metrics.gauge('sessions.store_failures', stats.storeFailures);
+ * }, 10_000).unref();
+ * ```
+ */
 export interface LogicalSessionStats {
   /** Logical sessions started (deduplicated per process). */
   sessionsStarted: number;
@@ -25,10 +37,23 @@ export interface Runtime {
   /** Set once a request arrived with `req.session`: later misses are store outages, not a missing mount. */
   sessionSeen: boolean;
   /** Lifecycle event IDs already fired, so a burst of requests fires one transition once. */
-  readonly firedEvents: Set<string>;
+  readonly firedEvents: Map<string, true>;
+  /** Logical ID -> the lastActivityAt this process last wrote, so a burst touches once per process. */
+  readonly recentTouches: Map<string, number>;
 }
 
-const FIRED_EVENTS_KEPT = 10_000;
+/** How many entries each per-process memory keeps; a burst is over long before they cycle. */
+const RECENT_KEPT = 10_000;
+
+/** Sets `key` as the newest entry of an insertion-ordered map, evicting the oldest past the bound. */
+export function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > RECENT_KEPT) {
+    const oldest = map.keys().next();
+    if (oldest.done !== true) map.delete(oldest.value);
+  }
+}
 
 export function createRuntime(config: Configuration): Runtime {
   const stats: LogicalSessionStats = {
@@ -42,19 +67,13 @@ export function createRuntime(config: Configuration): Runtime {
     writeTimeout: config.activity.writeTimeout,
     logger: config.logger,
   });
-  return { config, stats, dispatcher, sessionSeen: false, firedEvents: new Set() };
+  return { config, stats, dispatcher, sessionSeen: false, firedEvents: new Map(), recentTouches: new Map() };
 }
 
 /** Records an event ID; `false` when it was already fired in this process. */
 export function claimEvent(runtime: Runtime, eventId: string): boolean {
-  const fired = runtime.firedEvents;
-  if (fired.has(eventId)) return false;
-  fired.add(eventId);
-  if (fired.size > FIRED_EVENTS_KEPT) {
-    // Sets iterate in insertion order: the first entry is the oldest.
-    const oldest = fired.values().next();
-    if (oldest.done !== true) fired.delete(oldest.value);
-  }
+  if (runtime.firedEvents.has(eventId)) return false;
+  remember(runtime.firedEvents, eventId, true);
   return true;
 }
 

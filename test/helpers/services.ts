@@ -16,7 +16,7 @@ const onCi = (): boolean => process.env.CI === 'true' || process.env.CI === '1';
 function gate(envVar: string, label: string, example: string): ServiceGate {
   const url = process.env[envVar];
   if (url !== undefined && url !== '') return { available: true, url };
-  const reason = `${label} tests skipped: ${envVar} is not set (e.g. ${envVar}=${example})`;
+  const reason = `${envVar} is not set (to run these ${label} tests: ${envVar}=${example})`;
   if (onCi()) {
     throw new Error(`${envVar} must be set when CI=true: ${label} tests may not be skipped on CI.`);
   }
@@ -45,14 +45,19 @@ export function requireRedisServerBinary(): ServiceGate {
   if (onCi()) {
     throw new Error('redis-server must be installed when CI=true (.ci/run installs it with apt-get).');
   }
-  return { available: false, reason: 'Redis fault tests skipped: redis-server is not on PATH' };
+  return { available: false, reason: 'redis-server is not on PATH (these tests start their own Redis)' };
 }
 
 /**
- * `describe` that runs only when the gate is open; otherwise the skipped suite's title carries
- * the reason, so the reporter shows it on one line.
+ * `describe` that runs only when the gate is open. Otherwise the suite is skipped, its title
+ * carries the reason (verbose and JUnit reporters), and the reason is printed once, on one line,
+ * because the default reporter collapses skipped files to a count.
  */
 export function describeWith(service: ServiceGate, name: string, fn: () => void): void {
-  if (service.available) describe(name, fn);
-  else describe.skip(`${name} (${service.reason})`, fn);
+  if (service.available) {
+    describe(name, fn);
+    return;
+  }
+  console.warn(`[skipped] ${name}: ${service.reason}`);
+  describe.skip(`${name} (${service.reason})`, fn);
 }
