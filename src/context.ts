@@ -23,14 +23,22 @@ export function currentSessionId(): string | undefined {
   return storage.getStore()?.sessionId;
 }
 
+/** Whether the request carries a body that stream consumers may still read. */
+function hasBody(req: Request): boolean {
+  return req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
+}
+
 /**
- * Runs `next` inside the request's context, and makes the request stream emit its events inside it
- * too: body parsers registered after this middleware resume from 'data'/'end' events, which Node
- * emits from the connection's context, not the request's.
+ * Runs `next` inside the request's context. For a request with a body, the request stream also
+ * emits its events inside it: multipart and raw stream consumers registered after this middleware
+ * resume from 'data'/'end' events, which Node emits from the connection's context, not the
+ * request's. Requests without a body skip that wrapper, which matters on the hot path.
  */
 export function runInContext(context: RequestContext, next: () => void): void {
   const req = context.req;
-  const emit = req.emit.bind(req) as (...args: unknown[]) => boolean;
-  req.emit = ((...args: unknown[]) => storage.run(context, emit, ...args)) as Request['emit'];
+  if (hasBody(req)) {
+    const emit = req.emit.bind(req) as (...args: unknown[]) => boolean;
+    req.emit = ((...args: unknown[]) => storage.run(context, emit, ...args)) as Request['emit'];
+  }
   storage.run(context, next);
 }
