@@ -10,7 +10,19 @@ import { getState } from './session-state.js';
 import { stateOf } from './session-id.js';
 import type { LogicalSessionHooks, LoggerLike } from './types.js';
 
-/** Options of {@link sessionErrorHandler}. */
+/**
+ * Options of {@link sessionErrorHandler}. Every option is optional.
+ *
+ * @example
+ * ```ts
+ * const options: SessionErrorHandlerOptions = {
+ *   format: 'problem',
+ *   supportMessage: 'Quote this ID when you contact us',
+ *   exposeErrors: process.env.NODE_ENV === 'development',
+ * };
+ * app.use(sessionErrorHandler(options));
+ * ```
+ */
 export interface SessionErrorHandlerOptions {
   /** Change the body before it is sent (runs instead of the `enrichError` hook). Defaults to the hook. */
   enrich?: LogicalSessionHooks['enrichError'];
@@ -44,7 +56,7 @@ function fail(option: string, value: unknown, fix: string): never {
 function resolveHandlerOptions(options: SessionErrorHandlerOptions | undefined): ResolvedHandlerOptions {
   const given = (options ?? {}) as Record<string, unknown>;
   if (typeof given !== 'object') fail('options', given, 'Pass an options object or nothing.');
-  rejectUnknown('sessionErrorHandler option', given, ['enrich', 'format', 'supportMessage', 'exposeErrors', 'logger']);
+  rejectUnknown('option', given, ['enrich', 'format', 'supportMessage', 'exposeErrors', 'logger'], 'sessionErrorHandler()');
   if (given.enrich !== undefined && typeof given.enrich !== 'function') fail('enrich', given.enrich, 'Pass a function (body, { err, req, sessionId, status }) => body.');
   if (given.format !== undefined && given.format !== 'json' && given.format !== 'problem') fail('format', given.format, "Use 'json' or 'problem'.");
   if (given.supportMessage !== undefined && typeof given.supportMessage !== 'string') fail('supportMessage', given.supportMessage, 'Pass a string.');

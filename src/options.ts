@@ -56,14 +56,14 @@ function distance(a: string, b: string): number {
 }
 
 /** Throws for names outside `known`, suggesting the closest known name. */
-export function rejectUnknown(kind: string, given: object, known: readonly string[]): void {
+export function rejectUnknown(kind: string, given: object, known: readonly string[], caller = 'logicalSession()'): void {
   for (const name of Object.keys(given)) {
     if (known.includes(name)) continue;
     const closest = [...known].sort((a, b) => distance(name, a) - distance(name, b))[0] ?? '';
     const hint = distance(name, closest) <= Math.max(2, Math.floor(closest.length / 3))
       ? `Did you mean \`${closest}\`?`
       : `Known ${kind}s: ${known.join(', ')}.`;
-    throw new LogicalSessionError(ErrorCodes.UNKNOWN_OPTION, `logicalSession(): unknown ${kind} \`${name}\`. ${hint}`);
+    throw new LogicalSessionError(ErrorCodes.UNKNOWN_OPTION, `${caller}: unknown ${kind} \`${name}\`. ${hint}`);
   }
 }
 

@@ -49,10 +49,8 @@ const RECENT_KEPT = 10_000;
 export function remember<V>(map: Map<string, V>, key: string, value: V): void {
   map.delete(key);
   map.set(key, value);
-  if (map.size > RECENT_KEPT) {
-    const oldest = map.keys().next();
-    if (oldest.done !== true) map.delete(oldest.value);
-  }
+  // Maps iterate in insertion order, so the first key is the oldest.
+  if (map.size > RECENT_KEPT) map.delete(map.keys().next().value as string);
 }
 
 export function createRuntime(config: Configuration): Runtime {

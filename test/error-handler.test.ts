@@ -127,6 +127,6 @@ describe.each(expressVersions)('sessionErrorHandler() on $name', ({ express }) =
 describe('sessionErrorHandler() options', () => {
   it('rejects bad options at creation with a LogicalSessionError', () => {
     expect(() => sessionErrorHandler({ format: 'xml' as 'json' })).toThrow(/option `format` received "xml". Use 'json' or 'problem'/);
-    expect(() => sessionErrorHandler({ suportMessage: 'x' } as SessionErrorHandlerOptions)).toThrow(/Did you mean `supportMessage`/);
+    expect(() => sessionErrorHandler({ suportMessage: 'x' } as SessionErrorHandlerOptions)).toThrow(/^sessionErrorHandler\(\): unknown option `suportMessage`. Did you mean `supportMessage`\?/);
   });
 });

@@ -42,7 +42,7 @@ export function createApp(logger: Logger = pino()) {
   });
 
   app.post('/cart', (req, res) => {
-    const item = String((req.body as { item?: unknown }).item ?? 'book');
+    const { item = 'book' } = req.body as { item?: string };
     req.session.cart = [...(req.session.cart ?? []), item];
     logActivity(req, 'cart.add', { item });
     res.json({ cart: req.session.cart, audit: auditTrail('cart.add'), cacheKey: sessionScopedKey(req, 'cart') });
@@ -51,7 +51,7 @@ export function createApp(logger: Logger = pino()) {
   app.post('/login', async (req, res) => {
     // Session-fixation defence: new cookie, same data, same logical session ID.
     await rotateSessionCookie(req);
-    req.session.user = String((req.body as { user?: unknown }).user ?? 'ada');
+    req.session.user = (req.body as { user?: string }).user ?? 'ada';
     res.json({ sessionId: getSessionId(req), user: req.session.user });
   });
 
