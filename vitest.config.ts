@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+const packagingTests = ['test/packaging.test.ts'];
 
 export default defineConfig({
   resolve: {
@@ -10,13 +12,26 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     coverage: {
       provider: 'v8',
       include: ['src/**/*.ts'],
       reporter: ['text-summary', 'text'],
+      reportOnFailure: true,
+      // `npm test` runs with --coverage, so falling below these fails the run.
+      thresholds: { lines: 90, branches: 90 },
     },
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...packagingTests, 'test/consumers/**'] },
+      },
+      {
+        // Builds, packs and type-checks: CPU-heavy, so it runs after the timing-sensitive tests, not beside them.
+        extends: true,
+        test: { name: 'packaging', include: packagingTests, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });

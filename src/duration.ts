@@ -4,6 +4,12 @@ const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/;
 /**
  * A length of time: milliseconds as a number, or a string of a number and a unit
  * (`'500ms'`, `'90s'`, `'30m'`, `'1h'`, `'7d'`).
+ *
+ * @example
+ * ```ts
+ * const idleTimeout: Duration = '30m'; // the same as 1_800_000
+ * logicalSession({ idleTimeout, absoluteTimeout: '12h', touchInterval: 60_000 });
+ * ```
  */
 export type Duration = number | `${number}${'ms' | 's' | 'm' | 'h' | 'd'}`;
 

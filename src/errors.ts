@@ -1,6 +1,19 @@
 /**
  * Every code the library can raise. Stable across releases: match on `err.code`, not on messages.
  * docs/errors.md lists each with its cause and fix.
+ *
+ * @example
+ * ```ts
+ * app.post('/logout', async (req, res, next) => {
+ *   try {
+ *     await endSession(req, res);
+ *   } catch (err) {
+ *     if (err instanceof LogicalSessionError && err.code === ErrorCodes.NO_SESSION) return res.redirect('/');
+ *     return next(err);
+ *   }
+ *   res.redirect('/');
+ * });
+ * ```
  */
 export const ErrorCodes = {
   /** An option has a value of the wrong type or out of range. */
@@ -19,7 +32,14 @@ export const ErrorCodes = {
   INVALID_ARGUMENT: 'ERR_ELS_INVALID_ARGUMENT',
 } as const;
 
-/** One of the `ERR_ELS_*` codes in {@link ErrorCodes}. */
+/**
+ * One of the `ERR_ELS_*` codes in {@link ErrorCodes}.
+ *
+ * @example
+ * ```ts
+ * const retryable = (code: ErrorCode): boolean => code === ErrorCodes.STORE_FAILED;
+ * ```
+ */
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
 /**

@@ -7,6 +7,13 @@ import type { SessionInfo } from './types.js';
 /**
  * The library's state inside the express-session data, under `req.session.els`. Keys are short
  * because they are stored with every session (about 95 bytes of JSON, 140 with `p`).
+ *
+ * @example
+ * ```ts
+ * // Read it through getSessionInfo(req); the raw form is for store tooling and migrations.
+ * const stored: StoredLogicalSession | undefined = req.session.els;
+ * // { id: '3f2a…', g: 0, c: 1732252800000, a: 1732253400000 }
+ * ```
  */
 export interface StoredLogicalSession {
   /** The logical session ID. */

@@ -2,7 +2,18 @@ import type { Request } from 'express';
 import type { ActivityRecord, ActivitySink } from './activity/types.js';
 import type { Duration } from './duration.js';
 
-/** Why a logical session started or ended. */
+/**
+ * Why a logical session started or ended. `regenerateSessionId(req, reason)` and `shouldRegenerate`
+ * may use reasons of their own, so any string is possible.
+ *
+ * @example
+ * ```ts
+ * onSessionEnd: (event) => {
+ *   const reason: SessionReason = event.reason; // 'idle-timeout', 'logout', ...
+ *   metrics.increment('sessions.ended', { reason });
+ * }
+ * ```
+ */
 export type SessionReason =
   | 'new'
   | 'idle-timeout'
@@ -13,7 +24,16 @@ export type SessionReason =
   | 'logout'
   | (string & {});
 
-/** Passed to `onSessionStart`: a logical session began (OpenTelemetry `session.start`). */
+/**
+ * Passed to `onSessionStart`: a logical session began (OpenTelemetry `session.start`).
+ *
+ * @example
+ * ```ts
+ * onSessionStart: (event: SessionStartEvent) => {
+ *   span.addEvent('session.start', { 'session.id': event.sessionId, 'session.previous_id': event.previousId });
+ * }
+ * ```
+ */
 export interface SessionStartEvent {
   /** Deterministic: every instance that observes this start computes the same value. */
   readonly eventId: string;
@@ -25,7 +45,16 @@ export interface SessionStartEvent {
   readonly at: number;
 }
 
-/** Passed to `onSessionEnd`: a logical session ended (OpenTelemetry `session.end`). */
+/**
+ * Passed to `onSessionEnd`: a logical session ended (OpenTelemetry `session.end`).
+ *
+ * @example
+ * ```ts
+ * onSessionEnd: async (event: SessionEndEvent) => {
+ *   await analytics.track({ event: 'session.end', id: event.eventId, sessionId: event.sessionId, reason: event.reason });
+ * }
+ * ```
+ */
 export interface SessionEndEvent {
   /** Deterministic: every instance that observes this end computes the same value. */
   readonly eventId: string;
@@ -35,7 +64,16 @@ export interface SessionEndEvent {
   readonly at: number;
 }
 
-/** What {@link getSessionInfo} returns. Dates are epoch milliseconds. */
+/**
+ * What {@link getSessionInfo} returns. Dates are epoch milliseconds.
+ *
+ * @example
+ * ```ts
+ * const info: SessionInfo = getSessionInfo(req);
+ * if (!info.persistent) res.setHeader('Retry-After', '5'); // the store is down: this ID lasts one request
+ * const ageMs = Date.now() - info.createdAt;
+ * ```
+ */
 export interface SessionInfo {
   /** The logical session ID. */
   readonly id: string;
@@ -56,17 +94,38 @@ export interface SessionInfo {
 /**
  * The minimal logger surface the library uses. A pino logger fits; so does anything with
  * these methods.
+ *
+ * @example
+ * ```ts
+ * import { pino } from 'pino';
+ * const logger: LoggerLike = pino();
+ * app.use(logicalSession({ logger }));
+ * ```
  */
 export interface LoggerLike {
+  /** Session lifecycle events (`session.start`, `session.end`) and activity. */
   info(obj: object, msg?: string): void;
+  /** Reuse of an existing logical session, on requests that need no store write. */
   debug(obj: object, msg?: string): void;
+  /** Failures the request does not see: a hook, the store or a sink failed. */
   warn(obj: object, msg?: string): void;
+  /** Errors answered by `sessionErrorHandler()`. */
   error(obj: object, msg?: string): void;
+  /** A logger bound with `sessionId`, which becomes `req.log`. */
   child(bindings: Record<string, unknown>): LoggerLike;
+  /** When present, lets the library skip the per-request `debug` line cheaply when that level is off. */
   isLevelEnabled?(level: string): boolean;
 }
 
-/** What `enrichError` receives beside the body. */
+/**
+ * What `enrichError` receives beside the body.
+ *
+ * @example
+ * ```ts
+ * enrichError: (body, context: EnrichErrorContext) =>
+ *   context.status >= 500 ? { ...body, incident: `INC-${context.sessionId.slice(0, 8)}` } : body
+ * ```
+ */
 export interface EnrichErrorContext {
   readonly err: unknown;
   readonly req: Request;
@@ -74,12 +133,29 @@ export interface EnrichErrorContext {
   readonly status: number;
 }
 
-/** A value that may be returned directly or through a promise. */
+/**
+ * A value that may be returned directly or through a promise: every hook may be sync or async.
+ *
+ * @example
+ * ```ts
+ * const onActivity = (activity: ActivityEvent): MaybePromise<void> => queue.send(activity);
+ * ```
+ */
 export type MaybePromise<T> = T | Promise<T>;
 
 /**
  * Lifecycle hooks. Each may be sync or async. A hook that throws or rejects never fails or delays
  * the request: the failure is logged (when a `logger` is set) and counted in `middleware.stats`.
+ *
+ * @example
+ * ```ts
+ * const hooks: LogicalSessionHooks = {
+ *   onSessionStart: (event) => metrics.increment('sessions.started', { reason: event.reason }),
+ *   onSessionEnd: (event) => metrics.increment('sessions.ended', { reason: event.reason }),
+ *   shouldRegenerate: (info, req) => (req.path === '/checkout/start' ? 'policy' : false),
+ * };
+ * app.use(logicalSession({ hooks }));
+ * ```
  */
 export interface LogicalSessionHooks {
   /**
@@ -107,10 +183,27 @@ export interface LogicalSessionHooks {
   enrichError?: (body: Record<string, unknown>, context: EnrichErrorContext) => MaybePromise<Record<string, unknown>>;
 }
 
-/** An activity event as hooks and sinks see it. */
+/**
+ * An activity event as hooks and sinks see it.
+ *
+ * @example
+ * ```ts
+ * onActivity: (activity: ActivityEvent) => {
+ *   if (activity.type === 'error') alerts.notify(activity.sessionId, activity.details);
+ * }
+ * ```
+ */
 export type ActivityEvent = ActivityRecord;
 
-/** Batching settings for activity sinks. */
+/**
+ * Batching settings for activity sinks.
+ *
+ * @example
+ * ```ts
+ * const activity: ActivityOptions = { sinks: [store, pinoActivitySink(logger)], batchSize: 200, flushInterval: 500 };
+ * app.use(logicalSession({ activity }));
+ * ```
+ */
 export interface ActivityOptions {
   /** Where records go. */
   sinks: ActivitySink | readonly ActivitySink[];
@@ -124,7 +217,22 @@ export interface ActivityOptions {
   writeTimeout?: number;
 }
 
-/** Options of {@link logicalSession}. Every option is optional. */
+/**
+ * Options of {@link logicalSession}. Every option is optional.
+ *
+ * @example
+ * ```ts
+ * const options: LogicalSessionOptions = {
+ *   idleTimeout: '30m',
+ *   absoluteTimeout: '12h',
+ *   persist: 'lazy',
+ *   logger: pino(),
+ *   exposeHeader: 'X-Session-Id',
+ * };
+ * app.use(session({ secret, resave: false, saveUninitialized: false }));
+ * app.use(logicalSession(options));
+ * ```
+ */
 export interface LogicalSessionOptions {
   /**
    * Inactivity after which the next request gets a new logical ID (reason `idle-timeout`).

@@ -12,7 +12,9 @@ const INVALID_OPTION = 'ERR_ELS_INVALID_OPTION';
  * ```
  */
 export interface ActivityDispatcherLogger {
+  /** Records were dropped (a full buffer, or unwritten at `close()`). */
   warn(obj: object, msg?: string): void;
+  /** A sink's `write` or `close` failed. */
   error(obj: object, msg?: string): void;
 }
 

@@ -8,7 +8,9 @@
  * ```
  */
 export interface SqliteStatementLike {
+  /** Runs an insert or a DDL statement. */
   run(...params: unknown[]): unknown;
+  /** Runs a query and returns every row. */
   all(...params: unknown[]): unknown[];
 }
 
@@ -22,9 +24,13 @@ export interface SqliteStatementLike {
  * ```
  */
 export interface SqliteDatabaseLike {
+  /** Compiles one statement; the store caches what it prepares. */
   prepare(source: string): SqliteStatementLike;
+  /** Runs SQL without results: the schema and transaction control. */
   exec(source: string): unknown;
+  /** Whether a transaction is still open, so a failed batch is rolled back only when needed. */
   readonly inTransaction: boolean;
+  /** Closes the database; called by `close()` only when the store opened it from a path. */
   close(): unknown;
 }
 
@@ -38,6 +44,7 @@ export interface SqliteDatabaseLike {
  * ```
  */
 export interface PgQueryable {
+  /** Runs one parameterised statement (`$1`, `$2`, ...) and resolves with its rows. */
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 

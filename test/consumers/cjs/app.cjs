@@ -1,0 +1,97 @@
+'use strict';
+// A CommonJS app on Express 4 that uses the package exactly as `require` users do.
+const assert = require('node:assert/strict');
+const express = require('express');
+const session = require('express-session');
+const {
+  logicalSession, getSessionId, getSessionInfo, peekSessionId, sessionScopedKey, currentSessionId,
+  regenerateSessionId, rotateSessionCookie, restartSession, endSession, logActivity,
+  sessionErrorHandler, LogicalSessionError, ErrorCodes,
+} = require('express-logical-session');
+const activity = require('express-logical-session/activity');
+const { version } = require('express-logical-session/package.json');
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+async function main() {
+  assert.equal(typeof version, 'string');
+  assert.throws(() => logicalSession({ idleTimeout: 'soon' }), (err) => err instanceof LogicalSessionError && err.code === ErrorCodes.INVALID_OPTION);
+  // Both entry points share one LogicalSessionError class, so `instanceof` works for either.
+  assert.throws(() => new activity.SqlActivityStore({}), (err) => err instanceof LogicalSessionError && err.code === ErrorCodes.INVALID_OPTION);
+
+  const records = [];
+  const middleware = logicalSession({
+    exposeHeader: true,
+    activity: { sinks: [{ write: (batch) => void records.push(...batch) }], flushInterval: 10 },
+  });
+  const app = express();
+  app.use(express.json());
+  app.use(session({ secret: 'consumer-cjs', resave: false, saveUninitialized: false }));
+  app.use(middleware);
+  app.get('/', (req, res) => {
+    logActivity(req, 'home.view');
+    res.json({ id: getSessionId(req), peek: peekSessionId(req), current: currentSessionId(), info: getSessionInfo(req), key: sessionScopedKey(req, 'cart') });
+  });
+  app.post('/regenerate', (req, res) => res.json({ id: regenerateSessionId(req, 'wizard') }));
+  app.post('/login', async (req, res) => {
+    await rotateSessionCookie(req);
+    res.json({ id: getSessionId(req) });
+  });
+  app.post('/restart', async (req, res) => res.json({ id: await restartSession(req) }));
+  app.post('/logout', async (req, res) => {
+    await endSession(req, res);
+    res.json({ ended: true });
+  });
+  app.get('/boom', () => {
+    throw new Error('database password leaked here');
+  });
+  app.use(sessionErrorHandler());
+
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const base = `http://127.0.0.1:${server.address().port}`;
+  let cookie = '';
+  const call = async (method, path) => {
+    const res = await fetch(base + path, { method, headers: cookie ? { cookie } : {} });
+    const set = res.headers.get('set-cookie');
+    if (set) cookie = set.split(';')[0];
+    return { status: res.status, header: res.headers.get('x-session-id'), body: await res.json() };
+  };
+
+  try {
+    const home = await call('GET', '/');
+    const id = home.body.id;
+    assert.match(id, UUID);
+    assert.deepEqual([home.header, home.body.peek, home.body.current, home.body.info.id], [id, id, id, id]);
+    assert.equal(home.body.key, `${id}:cart`);
+    assert.equal((await call('GET', '/')).body.id, id, 'the ID is stable across requests');
+
+    const boom = await call('GET', '/boom');
+    assert.deepEqual(boom, { status: 500, header: id, body: { error: 'Internal Server Error', sessionId: id, message: 'Please contact support with this session ID' } });
+
+    const beforeLogin = cookie;
+    assert.equal((await call('POST', '/login')).body.id, id, 'rotating the cookie keeps the logical ID');
+    assert.notEqual(cookie, beforeLogin);
+
+    const regenerated = (await call('POST', '/regenerate')).body.id;
+    assert.notEqual(regenerated, id);
+    const restarted = (await call('POST', '/restart')).body.id;
+    assert.notEqual(restarted, regenerated);
+    assert.equal((await call('GET', '/')).body.info.previousId, regenerated);
+    assert.deepEqual((await call('POST', '/logout')).body, { ended: true });
+
+    await middleware.close();
+    const types = records.map((r) => r.type);
+    assert.ok(types.includes('home.view') && types.includes('session.start') && types.includes('session.end'), types.join());
+    assert.equal(middleware.stats.hookFailures, 0);
+    assert.equal(typeof activity.createActivityDispatcher, 'function');
+  } finally {
+    server.close();
+  }
+  process.stdout.write(JSON.stringify({ ok: true, exports: { core: Object.keys(require('express-logical-session')).sort(), activity: Object.keys(activity).sort() } }));
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err && err.stack ? err.stack : String(err)}\n`);
+  process.exitCode = 1;
+});
