@@ -282,6 +282,10 @@ function proceed(runtime: Runtime, req: Request, res: Response, next: NextFuncti
   const header = runtime.config.exposeHeader;
   if (header !== undefined) res.setHeader(header, state.context.sessionId);
   if (runtime.config.logger) bindRequestLogger(req, runtime.config.logger, state.context);
-  runInContext(state.context, next);
+  if (runtime.config.asyncContext) {
+    runInContext(state.context, next);
+  } else {
+    next();
+  }
 }
 

@@ -15,6 +15,7 @@ export interface Configuration {
   readonly generateId: ((req: Request) => string) | undefined;
   readonly hooks: Readonly<LogicalSessionHooks>;
   readonly activity: ResolvedActivity | undefined;
+  readonly asyncContext: boolean;
   readonly now: () => number;
 }
 
@@ -28,7 +29,7 @@ export interface ResolvedActivity {
 
 const OPTION_NAMES = [
   'idleTimeout', 'absoluteTimeout', 'touchInterval', 'persist', 'logger',
-  'exposeHeader', 'generateId', 'hooks', 'activity', 'now',
+  'exposeHeader', 'generateId', 'hooks', 'activity', 'asyncContext', 'now',
 ] as const;
 const HOOK_NAMES = ['onSessionStart', 'onSessionEnd', 'onActivity', 'shouldRegenerate', 'enrichError'] as const;
 const DEFAULT_HEADER = 'X-Session-Id';
@@ -170,6 +171,9 @@ export function resolveOptions(options: unknown, extraArguments: number): Config
   if (persist !== 'eager' && persist !== 'lazy') {
     throw invalid('persist', given.persist, "Use 'eager' (store the ID on the first request) or 'lazy' (store it when the app first saves the session).");
   }
+  if (given.asyncContext !== undefined && typeof given.asyncContext !== 'boolean') {
+    throw invalid('asyncContext', given.asyncContext, 'Pass true (currentSessionId() works) or false (it returns undefined, saving CPU on Node 20).');
+  }
   if (given.logger !== undefined && !isLogger(given.logger)) {
     throw invalid('logger', given.logger, 'Pass a pino logger, e.g. logger: pino(), or anything with info, debug, warn, error and child methods.');
   }
@@ -183,6 +187,7 @@ export function resolveOptions(options: unknown, extraArguments: number): Config
     generateId: functionOption('generateId', given.generateId, '(req) => crypto.randomUUID()') as Configuration['generateId'],
     hooks: hooks(given.hooks),
     activity: activity(given.activity),
+    asyncContext: given.asyncContext !== false,
     now: (functionOption('now', given.now, '() => Date.now()') as (() => number) | undefined) ?? Date.now,
   };
 }

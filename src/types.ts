@@ -282,6 +282,13 @@ export interface LogicalSessionOptions {
    * request path. A sink, an array of sinks, or {@link ActivityOptions}. Defaults to none.
    */
   activity?: ActivitySink | readonly ActivitySink[] | ActivityOptions;
+  /**
+   * Run the rest of each request inside an AsyncLocalStorage context, so `currentSessionId()`
+   * works. On Node.js before 22.7, AsyncLocalStorage is built on async_hooks, which cost CPU on
+   * every promise the process creates (measurable with a promise-heavy store client): set `false`
+   * if you never call `currentSessionId()`. Defaults to `true`.
+   */
+  asyncContext?: boolean;
   /** Clock in epoch ms, for tests. Defaults to `Date.now`. */
   now?: () => number;
 }

@@ -99,6 +99,17 @@ describe.each(expressVersions)('currentSessionId() isolation on $name', ({ expre
     expect(seen.every((id) => id !== undefined)).toBe(true);
   });
 
+  it('runs no AsyncLocalStorage context with asyncContext: false; getSessionId still works', async () => {
+    const { app } = buildApp({
+      express,
+      options: { asyncContext: false },
+      routes: (router) => router.get('/id', (req, res) => res.json({ id: getSessionId(req), current: currentSessionId() ?? null })),
+    });
+    const res = await request(app).get('/id').expect(200);
+    expect(res.body.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.body.current).toBeNull();
+  });
+
   it('returns undefined outside a request', () => {
     expect(currentSessionId()).toBeUndefined();
   });

@@ -73,6 +73,7 @@ describe('option validation at creation', () => {
     [{ exposeHeader: 'X Session' }, '`exposeHeader`', 'header name'],
     [{ generateId: 'uuid' }, '`generateId`', 'Pass a function'],
     [{ now: 12 }, '`now`', 'Pass a function'],
+    [{ asyncContext: 'yes' }, '`asyncContext`', 'Pass true'],
     [{ absoluteTimeout: 0 }, '`absoluteTimeout`', 'positive'],
     [{ activity: { write: 'no' } }, '`activity`', 'write(batch)'],
     [{ activity: { sinks: [{ write: () => undefined }], batchSize: 0 } }, '`activity.batchSize`', 'positive whole number'],
