@@ -1,11 +1,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Request } from 'express';
+import type { LoggerLike } from './types.js';
 
 /** What the async call tree of one request can see. */
 export interface RequestContext {
   readonly req: Request;
   /** Current logical ID; updated in place when the request rotates it. */
   sessionId: string;
+  /** The lazily built `req.log` child, when a logger is configured (see logging.ts). */
+  log?: { parent: LoggerLike; child: LoggerLike | undefined; boundId: string | undefined } | undefined;
 }
 
 export const storage = new AsyncLocalStorage<RequestContext>();

@@ -79,7 +79,11 @@ export function logicalSession(options?: LogicalSessionOptions): LogicalSessionM
 }
 
 function newState(runtime: Runtime | undefined, req: Request, sessionId: string, fields: Omit<RequestState, 'runtime' | 'context'>): RequestState {
-  const state: RequestState = { runtime, context: { req, sessionId }, ...fields };
+  // One literal with a fixed shape (no spread of a second object).
+  const state: RequestState = {
+    runtime, context: { req, sessionId, log: undefined }, createdAt: fields.createdAt, lastActivityAt: fields.lastActivityAt, previousId: fields.previousId,
+    generation: fields.generation, isNew: fields.isNew, persistent: fields.persistent, pending: fields.pending,
+  };
   setState(req, state);
   return state;
 }

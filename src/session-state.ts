@@ -52,16 +52,16 @@ export interface RequestState {
   pending: boolean;
 }
 
-const STATE = Symbol('express-logical-session');
-
-type WithState = Request & { [STATE]?: RequestState };
+// Kept beside the request rather than on it: adding a property to Node's request object (which
+// already has dozens) reallocates its property store on every request.
+const STATES = new WeakMap<Request, RequestState>();
 
 export function getState(req: Request): RequestState | undefined {
-  return (req as WithState)[STATE];
+  return STATES.get(req);
 }
 
 export function setState(req: Request, state: RequestState): void {
-  (req as WithState)[STATE] = state;
+  STATES.set(req, state);
 }
 
 export function isStored(value: unknown): value is StoredLogicalSession {
