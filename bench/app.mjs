@@ -1,0 +1,146 @@
+// One benchmark app, run as its own Node process (forked by run.mjs, which talks to it over IPC).
+//   A  express + express-session (the floor)
+//   B  A + the hand-written pattern people use today (UUID in the session, stamp every request)
+//   C  A + logicalSession() with a silent pino logger, an onActivity hook and exposeHeader
+//   D  C + sessionErrorHandler() and currentSessionId() read in the route
+//   E  C + logActivity() on every request, recorded by SqlActivityStore in a SQLite file
+// All variants share the same routes, response bodies, session options and counted store.
+import { Buffer } from 'node:buffer';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import session from 'express-session';
+import { countStoreCalls, createStore } from './store.mjs';
+
+const env = process.env;
+const variant = env.BENCH_APP ?? 'A';
+const express = (await import(env.BENCH_EXPRESS === '4' ? 'express4' : 'express')).default;
+const IDLE_MS = 30 * 60_000; // same idle timeout as the library's default, for B
+
+const counts = { requests: 0, activities: 0 };
+const { store, storedSessions, close } = await createStore(env.BENCH_STORE ?? 'memory', {
+  redisUrl: env.REDIS_URL,
+  prefix: env.BENCH_PREFIX ?? `bench:${process.pid}:`,
+});
+countStoreCalls(store, counts);
+
+const app = express();
+app.disable('x-powered-by');
+app.use((_req, _res, next) => {
+  counts.requests++;
+  next();
+});
+// Typical production options: only sessions that hold data are stored, no forced resave.
+app.use(session({
+  name: 'sid',
+  secret: 'bench-secret-not-for-production',
+  resave: false,
+  saveUninitialized: false,
+  cookie: { maxAge: 24 * 3_600_000 },
+  store,
+}));
+
+let lib;
+let middleware;
+let activityFile;
+if (variant === 'B') {
+  // The pattern as commonly hand-written: get-or-create an ID, stamp activity on every
+  // request (which modifies the session, so express-session saves it every time).
+  app.use((req, _res, next) => {
+    const now = Date.now();
+    if (!req.session.logicalId || now - (req.session.lastActivity ?? 0) > IDLE_MS) {
+      req.session.logicalId = randomUUID();
+    }
+    req.session.lastActivity = now;
+    next();
+  });
+} else if (variant === 'C' || variant === 'D' || variant === 'E') {
+  lib = await import(pathToFileURL(env.BENCH_LIB).href);
+  const { pino } = await import('pino');
+  let activity;
+  if (variant === 'E') {
+    const { SqlActivityStore } = await import(pathToFileURL(join(env.BENCH_LIB, '..', 'activity', 'index.js')).href);
+    activityFile = join(tmpdir(), `els-bench-activity-${process.pid}.db`);
+    activity = new SqlActivityStore({ sqlite: activityFile });
+  }
+  middleware = lib.logicalSession({
+    logger: pino({ level: 'silent' }),
+    hooks: { onActivity: () => { counts.activities++; } },
+    exposeHeader: 'X-Session-Id',
+    activity,
+  });
+  app.use(middleware);
+}
+
+// Same body shape and size everywhere; only D asks the library for the current ID.
+const traced = variant === 'D' ? () => lib.currentSessionId() !== undefined : () => true;
+app.get('/login', (req, res) => {
+  req.session.user = `user-${String(req.query.n ?? 0).padStart(3, '0')}`;
+  res.json({ user: req.session.user, ok: traced() });
+});
+app.get('/', (req, res) => {
+  if (variant === 'E') lib.logActivity(req, 'page.view', { path: req.path });
+  res.json({ user: req.session.user ?? null, ok: traced() });
+});
+if (variant === 'D') app.use(lib.sessionErrorHandler());
+
+const server = app.listen(0, '127.0.0.1', () => {
+  process.send({ type: 'ready', port: server.address().port });
+});
+
+// Control channel: everything here happens outside the measured windows.
+let profiler;
+const commands = {
+  stats: () => {
+    const cpu = process.cpuUsage();
+    return { ...counts, cpuMicros: cpu.user + cpu.system, rss: process.memoryUsage().rss };
+  },
+  sessions: async () => {
+    const values = await storedSessions();
+    const total = values.reduce((sum, v) => sum + Buffer.byteLength(v), 0);
+    return { count: values.length, avgBytes: values.length ? total / values.length : 0, sample: values[0] };
+  },
+  // CPU profile of exactly the measured window (profile.mjs), through the built-in inspector.
+  profileStart: async () => {
+    const { Session } = await import('node:inspector');
+    profiler = new Session();
+    profiler.connect();
+    const post = (method, params) => new Promise((resolve, reject) => {
+      profiler.post(method, params, (err, result) => (err ? reject(err) : resolve(result)));
+    });
+    profiler.postAsync = post;
+    await post('Profiler.enable');
+    await post('Profiler.setSamplingInterval', { interval: 250 });
+    await post('Profiler.start');
+    return { requests: counts.requests };
+  },
+  profileStop: async () => {
+    const { profile } = await profiler.postAsync('Profiler.stop');
+    profiler.disconnect();
+    return { profile, requests: counts.requests };
+  },
+  clear: () => new Promise((resolve, reject) => {
+    store.clear((err) => (err ? reject(err) : resolve(true)));
+  }),
+  close: async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await middleware?.close(); // E: flushes the activity records still buffered
+    if (activityFile) rmSync(activityFile, { force: true });
+    await close();
+    setTimeout(() => process.exit(0), 10);
+    return true;
+  },
+};
+// Never outlive the bench process, even when it crashes.
+process.on('disconnect', () => process.exit(0));
+process.on('message', (msg) => {
+  Promise.resolve()
+    .then(() => commands[msg.cmd]())
+    .then(
+      (value) => process.send({ id: msg.id, value }),
+      (err) => process.send({ id: msg.id, error: String(err?.stack ?? err) }),
+    );
+});

@@ -1,0 +1,173 @@
+// `npm run bench`: builds the library privately, then measures apps A-D (see app.mjs) on
+// MemoryStore and Redis, steady state and new visitors, interleaved round by round, and writes
+// bench/RESULTS.md. Options: --rounds N --seconds S --apps A,B,C,D --stores memory,redis
+// --express 4|5 --node /path/to/node --quick (harness check). BENCH_LIB=/path/index.js benchmarks that build instead.
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { canPin, pin, startApp } from './apps.mjs';
+import { buildLibrary } from './build.mjs';
+import { establishSessions, httpGet, runLoad } from './load.mjs';
+import { commandsExecuted, connectRedis, deleteKeys } from './redis.mjs';
+import { collectMeta, renderReport } from './report.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const { values: args } = parseArgs({
+  options: {
+    // Many short rounds beat a few long ones on a shared machine: bursts from other tenants
+    // hit single runs, and the medians of paired per-round ratios shrug them off.
+    rounds: { type: 'string', default: '6' },
+    seconds: { type: 'string', default: '2' },
+    apps: { type: 'string', default: 'A,B,C,D,E' },
+    stores: { type: 'string', default: 'memory,redis' },
+    express: { type: 'string', default: '5' },
+    node: { type: 'string', default: process.execPath }, // run the apps on another Node binary
+    quick: { type: 'boolean', default: false }, // 2 short rounds, RESULTS.md left alone
+  },
+});
+const cfg = {
+  rounds: args.quick ? 2 : Number(args.rounds),
+  seconds: args.quick ? 1 : Number(args.seconds),
+  warmupSeconds: args.quick ? 1 : 2,
+  connections: 10,
+  sessions: 100,
+  express: args.express,
+};
+const prefix = `bench:${process.pid}:`;
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+pin(process.pid, 0);
+const notes = [];
+let variants = args.apps.split(',');
+const libPath = libraryFor(variants);
+if (!libPath) variants = variants.filter((v) => v === 'A' || v === 'B');
+cfg.apps = variants;
+
+let redis;
+const stores = args.stores.split(',').filter((s) => s === 'memory' || s === 'redis');
+if (stores.includes('redis')) {
+  redis = await connectRedis(redisUrl);
+  if (!redis.client) {
+    notes.push(`Redis section skipped: Redis unreachable at ${redis.reason}.`);
+    stores.splice(stores.indexOf('redis'), 1);
+  }
+}
+// Ctrl-C: the apps die with us (same process group); still remove our Redis keys.
+process.once('SIGINT', () => {
+  const done = () => process.exit(130);
+  if (redis?.client) deleteKeys(redis.client, prefix).then(done, done);
+  else done();
+});
+const results = [];
+try {
+  for (const store of stores) {
+    for (const traffic of ['steady', 'new']) results.push(await scenario(store, traffic));
+  }
+} finally {
+  if (redis?.client) {
+    const deleted = await deleteKeys(redis.client, prefix);
+    console.log(`[bench] deleted ${deleted} Redis keys under ${prefix}`);
+    await redis.client.quit();
+  }
+}
+const meta = collectMeta({ root: ROOT, cfg, canPin, redisVersion: redis?.version, notes, nodeBin: args.node });
+const report = renderReport(meta, results);
+console.log(`\n${report}`);
+if (!args.quick) {
+  writeFileSync(new URL('./RESULTS.md', import.meta.url), report);
+  console.log(`[bench] wrote bench/RESULTS.md (${Math.round(performance.now() / 1000)} s in all)`);
+}
+
+/** The library for apps C and D: BENCH_LIB if given, else a fresh private build of src/. */
+function libraryFor(wanted) {
+  if (!wanted.some((v) => v === 'C' || v === 'D')) return undefined;
+  if (process.env.BENCH_LIB) return process.env.BENCH_LIB;
+  const built = buildLibrary(ROOT);
+  if (built.error) {
+    notes.push(`Apps C and D skipped: the library did not build (${built.error}).`);
+    console.error(`[bench] ${notes.at(-1)}`);
+    return undefined;
+  }
+  console.log(`[bench] built in ${Math.round(performance.now() / 1000)} s`);
+  return built.path;
+}
+
+/** One store x traffic combination: start the apps, warm up, then interleave the rounds. */
+async function scenario(store, traffic) {
+  console.log(`[bench] ${store}, ${traffic === 'steady' ? `steady state (${cfg.sessions} sessions)` : 'new visitors'}`);
+  const apps = await Promise.all(variants.map((variant) =>
+    startApp({ variant, store, prefix: `${prefix}${traffic}:${variant}:`, libPath, express: cfg.express, execPath: args.node })));
+  try {
+    const runs = new Map(apps.map((app) => [app.variant, { rounds: [], checks: [] }]));
+    for (const app of apps) {
+      app.cookies = traffic === 'steady' ? await establishSessions(app.port, cfg.sessions) : undefined;
+      runs.get(app.variant).since = performance.now();
+      if (app.cookies && app.variant >= 'C') runs.get(app.variant).firstId = await exposedId(app);
+      await runLoad({ port: app.port, cookies: app.cookies, seconds: cfg.warmupSeconds, connections: cfg.connections });
+      if (traffic === 'new') await app.call('clear');
+    }
+    for (let round = 1; round <= cfg.rounds; round++) {
+      // Rotate the order each round (A B C D, B C D A, ...) so that no app always runs right
+      // after the same neighbour: position effects cancel instead of biasing one app.
+      const shift = (round - 1) % apps.length;
+      for (const app of [...apps.slice(shift), ...apps.slice(0, shift)]) {
+        const measured = await measure(app, cfg.seconds, traffic);
+        runs.get(app.variant).rounds.push(measured);
+        console.log(`  round ${round} ${app.variant}: ${Math.round(measured.rps)} req/s, ${measured.cpuPerReq.toFixed(1)} µs CPU/req, ` +
+          `app busy ${Math.round(100 * measured.busy)}%, ${measured.sets} sets, ${measured.touches} touches`);
+      }
+    }
+    for (const app of apps) {
+      const run = runs.get(app.variant);
+      run.rssMB = (await app.call('stats')).rss / 2 ** 20;
+      if (traffic === 'steady') {
+        run.stored = await app.call('sessions');
+        // The logical ID must have survived every round unchanged (guarantee 1).
+        if (run.firstId) run.stableId = run.firstId === await exposedId(app);
+        // How long the sessions lived, to tell the library's periodic lastActivityAt refresh
+        // (once per touchInterval per session, by design) from writes it should not make.
+        run.sessionMinutes = (performance.now() - run.since) / 60_000;
+      }
+    }
+    return { store, traffic, variants: variants.slice(), runs };
+  } finally {
+    await Promise.all(apps.map((app) => app.stop()));
+  }
+}
+
+async function exposedId(app) {
+  const res = await httpGet(app.port, '/', app.cookies[0]);
+  return res.headers['x-session-id'];
+}
+
+/** One measured run: server counters before/after, load in between. */
+async function measure(app, seconds, traffic) {
+  const onRedis = app.store === 'redis';
+  const redisBefore = onRedis ? await commandsExecuted(redis.client) : 0;
+  const before = await app.call('stats');
+  const start = performance.now();
+  const load = await runLoad({ port: app.port, cookies: app.cookies, seconds, connections: cfg.connections });
+  const after = await app.call('stats');
+  const wallMicros = 1000 * (performance.now() - start);
+  const redisAfter = onRedis ? await commandsExecuted(redis.client) : 0;
+  const reqs = after.requests - before.requests;
+  const delta = (key) => (after[key] ?? 0) - (before[key] ?? 0);
+  const storeCalls = delta('get') + delta('set') + delta('touch') + delta('destroy');
+  if (traffic === 'new') await app.call('clear'); // outside the window: keep the store small
+  await sleep(100); // let sockets close before the next app is loaded
+  return {
+    ...load,
+    reqs,
+    sets: delta('set'),
+    touches: delta('touch'),
+    // Share of the wall time the app was on CPU: well under 100% means the load generator or
+    // other tenants of the machine limited the run, not the app.
+    busy: delta('cpuMicros') / wallMicros,
+    cpuPerReq: delta('cpuMicros') / reqs,
+    storeCallsPerReq: storeCalls / reqs,
+    redisCmdsPerReq: onRedis ? (redisAfter - redisBefore) / reqs : undefined,
+    rssMB: after.rss / 2 ** 20,
+  };
+}
