@@ -4,20 +4,11 @@
  */
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { getSessionId, type LoggerLike } from '../src/index.js';
+import { getSessionId } from '../src/index.js';
+import { warnings } from './helpers/log-capture.js';
 import { buildApp, expressVersions } from './helpers/app.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-function warnings(): { logger: LoggerLike; messages: string[] } {
-  const messages: string[] = [];
-  const logger: LoggerLike = {
-    info: () => undefined, debug: () => undefined, error: () => undefined,
-    warn: (_obj, msg) => void messages.push(msg ?? ''),
-    child: () => logger,
-  };
-  return { logger, messages };
-}
 
 describe.each(expressVersions)('a failing generateId on $name', ({ express }) => {
   it.each([

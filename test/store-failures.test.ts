@@ -6,6 +6,7 @@ import session, { MemoryStore } from 'express-session';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { endSession, getSessionId, type LoggerLike, regenerateSessionId, restartSession } from '../src/index.js';
+import { warnings } from './helpers/log-capture.js';
 import { buildApp, createClock, expressVersions } from './helpers/app.js';
 
 /** MemoryStore whose writes or destroys fail on demand, like a store that lost its connection. */
@@ -28,16 +29,6 @@ class FlakyStore extends MemoryStore {
     }
     super.destroy(sid, callback);
   }
-}
-
-function warnings(): { logger: LoggerLike; messages: string[] } {
-  const messages: string[] = [];
-  const logger: LoggerLike = {
-    info: () => undefined, debug: () => undefined, error: () => undefined,
-    warn: (_obj, msg) => void messages.push(msg ?? ''),
-    child: () => logger,
-  };
-  return { logger, messages };
 }
 
 describe.each(expressVersions)('session store failures on $name', ({ express }) => {
