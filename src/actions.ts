@@ -3,7 +3,7 @@ import { ErrorCodes, LogicalSessionError } from './errors.js';
 import { randomId } from './ids.js';
 import { emitSessionEnd, emitSessionStart, generateId, rotate } from './lifecycle.js';
 import { materialize } from './middleware.js';
-import { reportFailure, safeLog, type Runtime } from './runtime.js';
+import { recordFailure, safeLog, type Runtime } from './runtime.js';
 import { stateOf } from './session-id.js';
 import { toStored, type LiveSession, type RequestState } from './session-state.js';
 
@@ -74,8 +74,7 @@ export function regenerateSessionId(req: Request, reason = 'regenerate'): string
   session.els = toStored(state);
   session.save((err?: unknown) => {
     if (err) {
-      runtime.stats.storeFailures++;
-      reportFailure(runtime, 'express-logical-session: saving the regenerated ID failed', err, { sessionId: state.context.sessionId });
+      recordFailure(runtime, 'storeFailures', 'express-logical-session: saving the regenerated ID failed', err, { sessionId: state.context.sessionId });
     }
   });
   announce(req, runtime);

@@ -3,6 +3,7 @@ import { randomId } from './ids.js';
 import { recordActivity } from './lifecycle.js';
 import { reportFailure, safeLog } from './runtime.js';
 import { stateOf } from './session-id.js';
+import { getState } from './session-state.js';
 
 /**
  * Records one activity event for the request's logical session: to the `onActivity` hook, the
@@ -33,14 +34,7 @@ export function logActivity(req: Request, type: string, details?: Record<string,
     safeLog(runtime, 'info', { sessionId, activity: type, details: normalized }, 'activity');
     recordActivity(runtime, req, { eventId: randomId(), sessionId, type, details: normalized, at: runtime.config.now() });
   } catch (err) {
-    reportFailure(stateOfSafe(req), 'express-logical-session: logActivity failed', err);
-  }
-}
-
-function stateOfSafe(req: Request): ReturnType<typeof stateOf>['runtime'] {
-  try {
-    return stateOf(req).runtime;
-  } catch {
-    return undefined;
+    // getState is a WeakMap lookup: it cannot throw, whatever `req` turned out to be.
+    reportFailure(getState(req)?.runtime, 'express-logical-session: logActivity failed', err);
   }
 }

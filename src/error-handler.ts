@@ -5,7 +5,7 @@ import { describeValue, ErrorCodes, LogicalSessionError } from './errors.js';
 import { randomId } from './ids.js';
 import { redact, redactError } from './redact.js';
 import { recordActivity } from './lifecycle.js';
-import { reportFailure, safeLog, type Runtime } from './runtime.js';
+import { recordFailure, safeLog, type Runtime } from './runtime.js';
 import { getState } from './session-state.js';
 import { stateOf } from './session-id.js';
 import type { LogicalSessionHooks, LoggerLike } from './types.js';
@@ -165,8 +165,7 @@ async function enrich(
     if (typeof enriched === 'object' && enriched !== null) return enriched as Record<string, unknown>;
     throw new TypeError(`enrichError returned ${describeValue(enriched)}, not an object`);
   } catch (err) {
-    if (runtime) runtime.stats.hookFailures++;
-    reportFailure(runtime, 'express-logical-session: enrichError failed; sending the default error body', err);
+    recordFailure(runtime, 'hookFailures', 'express-logical-session: enrichError failed; sending the default error body', err);
     return body;
   }
 }

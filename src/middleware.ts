@@ -5,7 +5,7 @@ import { randomId } from './ids.js';
 import { emitSessionStart, generateId, rotate } from './lifecycle.js';
 import { bindRequestLogger } from './logging.js';
 import { resolveOptions } from './options.js';
-import { createRuntime, remember, reportFailure, safeLog, type LogicalSessionStats, type Runtime } from './runtime.js';
+import { createRuntime, recordFailure, remember, safeLog, type LogicalSessionStats, type Runtime } from './runtime.js';
 import { getState, isStored, setState, toInfo, toStored, type LiveSession, type RequestState, type StoredLogicalSession } from './session-state.js';
 import type { LogicalSessionOptions, SessionReason } from './types.js';
 
@@ -150,8 +150,7 @@ function askPolicy(
   decide: (reason: string | undefined) => void,
 ): void {
   const failed = (err: unknown): void => {
-    runtime.stats.hookFailures++;
-    reportFailure(runtime, 'express-logical-session: hook shouldRegenerate failed; keeping the ID', err, { hook: 'shouldRegenerate' });
+    recordFailure(runtime, 'hookFailures', 'express-logical-session: hook shouldRegenerate failed; keeping the ID', err, { hook: 'shouldRegenerate' });
   };
   const accept = (answer: unknown): string | undefined => (typeof answer === 'string' && answer !== '' ? answer : undefined);
   let answer: unknown;
@@ -215,11 +214,10 @@ function startNewSession(runtime: Runtime, req: Request, res: Response, next: Ne
   session.els = toStored(state);
   session.save((err?: unknown) => {
     if (err) {
-      runtime.stats.storeFailures++;
       // Without req.session, express-session neither sets the cookie nor retries the save.
       (req as { session?: unknown }).session = undefined;
       const scoped = requestScopedState(runtime, req, now);
-      reportFailure(runtime, 'express-logical-session: storing a new session failed; answering 503', err, { sessionId: scoped.context.sessionId });
+      recordFailure(runtime, 'storeFailures', 'express-logical-session: storing a new session failed; answering 503', err, { sessionId: scoped.context.sessionId });
       next(new LogicalSessionError(ErrorCodes.STORE_FAILED, 'The session store is unavailable: the new session could not be stored.', { cause: err, status: 503 }));
       return;
     }
@@ -275,8 +273,7 @@ function persistThenProceed(runtime: Runtime, req: Request, res: Response, next:
   session.els = toStored(state);
   session.save((err?: unknown) => {
     if (err) {
-      runtime.stats.storeFailures++;
-      reportFailure(runtime, 'express-logical-session: saving the session failed; the request goes on', err, { sessionId: state.context.sessionId });
+      recordFailure(runtime, 'storeFailures', 'express-logical-session: saving the session failed; the request goes on', err, { sessionId: state.context.sessionId });
     }
     proceed(runtime, req, res, next, state);
   });

@@ -93,6 +93,18 @@ export function reportFailure(runtime: Runtime | undefined, message: string, err
   }
 }
 
+/** Counts a hook or store failure in `middleware.stats` and reports it; never throws. */
+export function recordFailure(
+  runtime: Runtime | undefined,
+  counter: 'hookFailures' | 'storeFailures',
+  message: string,
+  err: unknown,
+  fields: object = {},
+): void {
+  if (runtime) runtime.stats[counter]++;
+  reportFailure(runtime, message, err, fields);
+}
+
 /** Logs through the configured logger; a logger that throws is counted, never propagated. */
 export function safeLog(runtime: Runtime | undefined, level: 'info' | 'debug' | 'warn' | 'error', fields: object, message: string): void {
   if (!runtime?.config.logger) return;
@@ -110,8 +122,7 @@ export function safeLog(runtime: Runtime | undefined, level: 'info' | 'debug' | 
 export function callHook<A extends unknown[]>(runtime: Runtime, name: string, hook: ((...args: A) => unknown) | undefined, ...args: A): void {
   if (!hook) return;
   const failed = (err: unknown): void => {
-    runtime.stats.hookFailures++;
-    reportFailure(runtime, `express-logical-session: hook ${name} failed`, err, { hook: name });
+    recordFailure(runtime, 'hookFailures', `express-logical-session: hook ${name} failed`, err, { hook: name });
   };
   try {
     const result = hook(...args);
