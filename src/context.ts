@@ -4,7 +4,6 @@ import type { LoggerLike } from './types.js';
 
 /** What the async call tree of one request can see. */
 export interface RequestContext {
-  readonly req: Request;
   /** Current logical ID; updated in place when the request rotates it. */
   sessionId: string;
   /** The lazily built `req.log` child, when a logger is configured (see logging.ts). */
@@ -37,8 +36,7 @@ function hasBody(req: Request): boolean {
  * resume from 'data'/'end' events, which Node emits from the connection's context, not the
  * request's. Requests without a body skip that wrapper, which matters on the hot path.
  */
-export function runInContext(context: RequestContext, next: () => void): void {
-  const req = context.req;
+export function runInContext(context: RequestContext, req: Request, next: () => void): void {
   if (hasBody(req)) {
     const emit = req.emit.bind(req) as (...args: unknown[]) => boolean;
     req.emit = ((...args: unknown[]) => storage.run(context, emit, ...args)) as Request['emit'];
