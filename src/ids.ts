@@ -29,5 +29,15 @@ export function lifecycleEventId(type: 'session.start' | 'session.end', sessionI
   return hashToUuid(DOMAIN, type, sessionId);
 }
 
+/**
+ * What a logical ID may be: 1-128 visible ASCII characters. IDs go into response headers, log
+ * lines, URLs and the compact stored form (space-separated), none of which take control
+ * characters, spaces or non-ASCII safely.
+ */
+export function isUsableId(id: unknown): id is string {
+  return typeof id === 'string' && USABLE_ID.test(id);
+}
+const USABLE_ID = /^[!-~]{1,128}$/;
+
 /** A fresh random ID for request-scoped sessions and plain activity events. */
 export const randomId: () => string = randomUUID;

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { ActivityRecord } from './activity/types.js';
-import { deriveSessionId, lifecycleEventId } from './ids.js';
+import { deriveSessionId, isUsableId, lifecycleEventId } from './ids.js';
 import { callHook, claimEvent, reportFailure, safeLog, type Runtime } from './runtime.js';
 import type { RequestState } from './session-state.js';
 import type { SessionReason } from './types.js';
@@ -33,6 +33,14 @@ export function emitSessionStart(runtime: Runtime, req: Request, state: RequestS
   recordActivity(runtime, req, { eventId, sessionId, type: 'session.start', details, at });
 }
 
+/** Why a custom ID was refused, without quoting it (it could carry anything, the cookie ID too). */
+function describeRejectedId(id: unknown): string {
+  if (typeof id !== 'string') return `received ${id === null ? 'null' : typeof id}`;
+  if (id === '') return 'received an empty string';
+  if (id.length > 128) return `received a string of ${id.length} characters`;
+  return 'received a string with spaces, control or non-ASCII characters';
+}
+
 /**
  * The ID for a generation of this cookie session: derived (convergent) by default, or the user's
  * generator, whose failures fall back to the derived ID rather than failing the request.
@@ -42,8 +50,8 @@ export function generateId(runtime: Runtime, req: Request, generation: number): 
   if (custom) {
     try {
       const id = custom(req);
-      if (typeof id === 'string' && id !== '') return id;
-      reportFailure(runtime, 'express-logical-session: generateId returned no usable string; using the derived ID', new TypeError(`received ${typeof id}`));
+      if (isUsableId(id)) return id;
+      reportFailure(runtime, 'express-logical-session: generateId returned no usable ID (1-128 visible ASCII characters); using the derived ID', new TypeError(describeRejectedId(id)));
     } catch (err) {
       reportFailure(runtime, 'express-logical-session: generateId threw; using the derived ID', err);
     }

@@ -6,7 +6,7 @@ import { emitSessionStart, generateId, rotate } from './lifecycle.js';
 import { bindRequestLogger } from './logging.js';
 import { resolveOptions } from './options.js';
 import { createRuntime, recordFailure, remember, safeLog, type LogicalSessionStats, type Runtime } from './runtime.js';
-import { getState, isStored, setState, toInfo, toStored, type LiveSession, type RequestState, type StoredLogicalSession } from './session-state.js';
+import { getState, readStored, setState, toInfo, toStored, type LiveSession, type RequestState, type StoredFields } from './session-state.js';
 import type { LogicalSessionOptions, SessionReason } from './types.js';
 
 /**
@@ -96,7 +96,7 @@ export function requestScopedState(runtime: Runtime | undefined, req: Request, n
   });
 }
 
-export function storedState(runtime: Runtime | undefined, req: Request, stored: StoredLogicalSession): RequestState {
+export function storedState(runtime: Runtime | undefined, req: Request, stored: StoredFields): RequestState {
   return newState(runtime, req, stored.id, {
     createdAt: stored.c, lastActivityAt: stored.a, previousId: stored.p, generation: stored.g, isNew: false, persistent: true, pending: false,
   });
@@ -105,9 +105,9 @@ export function storedState(runtime: Runtime | undefined, req: Request, stored: 
 function prepare(runtime: Runtime, req: Request, res: Response, next: NextFunction, session: LiveSession): void {
   const { config } = runtime;
   const now = config.now();
-  const stored: unknown = session.els;
-  if (!isStored(stored)) {
-    if (stored !== undefined) {
+  const stored = readStored(session.els);
+  if (stored === undefined) {
+    if (session.els !== undefined) {
       safeLog(runtime, 'warn', {}, 'express-logical-session: session data under `els` is malformed; starting a new logical session');
     }
     startNewSession(runtime, req, res, next, session, now);
@@ -136,7 +136,7 @@ function prepare(runtime: Runtime, req: Request, res: Response, next: NextFuncti
   });
 }
 
-function timeoutReason(runtime: Runtime, stored: StoredLogicalSession, now: number): SessionReason | undefined {
+function timeoutReason(runtime: Runtime, stored: StoredFields, now: number): SessionReason | undefined {
   const { absoluteTimeout, idleTimeout } = runtime.config;
   if (absoluteTimeout !== false && now - stored.c >= absoluteTimeout) return 'absolute-timeout';
   if (idleTimeout !== false && now - stored.a >= idleTimeout) return 'idle-timeout';

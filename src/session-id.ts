@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { describeValue, ErrorCodes, LogicalSessionError } from './errors.js';
 import { requestScopedState, storedState } from './middleware.js';
-import { getState, isStored, toInfo, type RequestState } from './session-state.js';
+import { getState, readStored, toInfo, type RequestState } from './session-state.js';
 import type { SessionInfo } from './types.js';
 
 function assertRequest(req: unknown, fn: string): asserts req is Request {
@@ -17,8 +17,8 @@ function assertRequest(req: unknown, fn: string): asserts req is Request {
 export function stateOf(req: Request): RequestState {
   const state = getState(req);
   if (state) return state;
-  const stored = (req.session as { els?: unknown } | undefined)?.els;
-  return isStored(stored) ? storedState(undefined, req, stored) : requestScopedState(undefined, req, Date.now());
+  const stored = readStored((req.session as { els?: unknown } | undefined)?.els);
+  return stored ? storedState(undefined, req, stored) : requestScopedState(undefined, req, Date.now());
 }
 
 /**

@@ -56,7 +56,7 @@ describeWith(redis, 'Redis: many instances, one session', () => {
     expect(client.cookie).toBe(cookie);
 
     const stored = await fleet.stored(client);
-    expect(stored?.els?.id).toBe(id);
+    expect(stored?.logical?.id).toBe(id);
     expect((await fleet.allStored()).size).toBe(1);
   });
 
@@ -76,8 +76,8 @@ describeWith(redis, 'Redis: many instances, one session', () => {
     expect(newId).toMatch(UUID);
 
     const stored = await fleet.stored(client);
-    expect(stored?.els?.id).toBe(newId);
-    expect(stored?.els?.p).toBe(oldId);
+    expect(stored?.logical?.id).toBe(newId);
+    expect(stored?.logical?.p).toBe(oldId);
     expect((await fleet.allStored()).size).toBe(1);
 
     // Afterwards every instance agrees, without firing anything more.

@@ -2,6 +2,7 @@
 import { closeAll, startInProcessInstances, startProcessInstances, type HarnessOptions, type Instance } from './harness.js';
 import { connectAdmin, deleteKeysUnder, sessionsUnder, testPrefix, type AdminClient, type StoredSession } from './keys.js';
 import { RoundRobinClient, sessionIdOfCookie } from './round-robin-client.js';
+import { readStored } from '../../../src/session-state.js';
 
 export interface FleetOptions extends Omit<HarnessOptions, 'prefix'> {
   label: string;
@@ -39,7 +40,9 @@ async function assemble(options: FleetOptions, start: (o: HarnessOptions) => Pro
     async stored(client) {
       if (client.cookie === undefined) return undefined;
       const raw = await admin.get(prefix + sessionIdOfCookie(client.cookie));
-      return raw === null ? undefined : (JSON.parse(raw) as StoredSession);
+      if (raw === null) return undefined;
+      const record = JSON.parse(raw) as StoredSession;
+      return { ...record, logical: readStored(record.els) };
     },
     allStored: () => sessionsUnder(admin, prefix),
     async stop() {

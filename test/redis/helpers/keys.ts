@@ -1,6 +1,7 @@
 /** Per-test key prefixes on a shared Redis, and their cleanup. */
 import { randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
+import type { StoredFields } from '../../../src/session-state.js';
 
 export type AdminClient = ReturnType<typeof createClient>;
 
@@ -59,7 +60,9 @@ export async function sessionsUnder(client: AdminClient, prefix: string): Promis
 /** The parts of a stored express-session record these tests look at. */
 export interface StoredSession {
   cookie?: unknown;
-  /** The library's logical state (see API.md: id, generation, createdAt, lastActivityAt, previousId). */
-  els?: { id?: string; g?: number; c?: number; a?: number; p?: string };
+  /** The library's logical state in its stored (compact string) form. */
+  els?: unknown;
+  /** `els` decoded by the library's own reader; `undefined` when it is missing or malformed. */
+  logical?: StoredFields | undefined;
   [key: string]: unknown;
 }

@@ -93,7 +93,7 @@ app.get('/me', async (req, res) => {
   const info = getSessionInfo(req);
   const cacheKey: string = sessionScopedKey(req, 'recommendations');
   const peeked: string | undefined = peekSessionId(req);
-  res.json({ id: getSessionId(req), info, cacheKey, peeked, generation: stored?.g, user: req.session.userId ?? null, audited: await audit() });
+  res.json({ id: getSessionId(req), info, cacheKey, peeked, stored: stored?.length, user: req.session.userId ?? null, audited: await audit() });
 });
 
 const addToCart: RequestHandler<Record<string, string>, { cart: string[] }, { item: string }> = (req, res) => {
@@ -163,7 +163,7 @@ export async function shutdown(): Promise<void> {
 
 // The package types `req.session.els`; the app cannot put anything else there.
 export function misuse(req: Request): void {
-  // @ts-expect-error els is the package's StoredLogicalSession, not a string
+  // @ts-expect-error els is the package's StoredLogicalSession (a branded string), not any string
   req.session.els = 'nope';
   // @ts-expect-error hooks are checked: onSessionStart receives an event, not a string
   logicalSession({ hooks: { onSessionStart: (event: string) => event } });

@@ -5,7 +5,8 @@ import type { Request } from 'express';
 
 export function legacyHandlerId(req: Request): string {
   const stored: els.StoredLogicalSession | undefined = req.session.els;
-  return stored?.id ?? els.getSessionId(req);
+  const raw: string | undefined = stored; // readable as a plain string
+  return raw === undefined ? els.getSessionInfo(req).id : els.getSessionId(req);
 }
 
 export const defaultTable: string = activity.DEFAULT_ACTIVITY_TABLE;
