@@ -4,6 +4,8 @@
 //   C  A + logicalSession() with a silent pino logger, an onActivity hook and exposeHeader
 //   D  C + sessionErrorHandler() and currentSessionId() read in the route
 //   E  C + logActivity() on every request, recorded by SqlActivityStore in a SQLite file
+//   F  C with asyncContext: false (what AsyncLocalStorage costs on this Node)
+//   G  A + one middleware that only calls next() (what any middleware costs)
 // All variants share the same routes, response bodies, session options and counted store.
 import { Buffer } from 'node:buffer';
 import { rmSync } from 'node:fs';
@@ -56,7 +58,9 @@ if (variant === 'B') {
     req.session.lastActivity = now;
     next();
   });
-} else if (variant === 'C' || variant === 'D' || variant === 'E') {
+} else if (variant === 'G') {
+  app.use((_req, _res, next) => next());
+} else if (variant === 'C' || variant === 'D' || variant === 'E' || variant === 'F') {
   lib = await import(pathToFileURL(env.BENCH_LIB).href);
   const { pino } = await import('pino');
   let activity;
@@ -70,6 +74,7 @@ if (variant === 'B') {
     hooks: { onActivity: () => { counts.activities++; } },
     exposeHeader: 'X-Session-Id',
     activity,
+    asyncContext: variant !== 'F',
   });
   app.use(middleware);
 }

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { pin, startApp } from './apps.mjs';
+import { pin, startApp, usesLibrary } from './apps.mjs';
 import { buildLibrary } from './build.mjs';
 import { establishSessions, runLoad } from './load.mjs';
 
@@ -25,7 +25,7 @@ const { values: args, positionals } = parseArgs({
 });
 const variants = positionals.length ? positionals : ['A', 'C'];
 let libPath = args.lib ?? process.env.BENCH_LIB;
-if (!libPath && variants.some((v) => v === 'C' || v === 'D')) {
+if (!libPath && variants.some(usesLibrary)) {
   const built = buildLibrary(ROOT);
   if (built.error) throw new Error(`the library did not build: ${built.error}`);
   libPath = built.path;

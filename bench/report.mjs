@@ -9,6 +9,8 @@ const LABEL = {
   C: 'C logicalSession()',
   D: 'D C + errors + ALS read',
   E: 'E C + logActivity → SQLite',
+  F: 'F C without AsyncLocalStorage',
+  G: 'G A + an empty middleware',
 };
 /** Quantile with linear interpolation; q = 0.5 is the median. */
 const quantile = (xs, q) => {
@@ -82,7 +84,7 @@ function summarize(scenario) {
   return { ...scenario, rows, ratio, spread };
 }
 
-export function renderReport(meta, scenarios) {
+export function renderReport(meta, scenarios, { findings: withFindings = true } = {}) {
   const sums = scenarios.map(summarize);
   const { cfg } = meta;
   const out = [];
@@ -136,13 +138,25 @@ export function renderReport(meta, scenarios) {
       out.push(`| ${storeName(s.store)} | ${s.traffic === 'steady' ? 'steady' : 'new visitor'} | ${fmt(s.rows.C.cpu, 1)} | ${fmt(s.rows.E.cpu, 1)} | ${ec('cpuPerReq')} | ${ec('rps')} | ${fmt(s.rows.C.p99, 2)} · ${fmt(s.rows.E.p99, 2)} |`);
     }
   }
+  if (sums.some((s) => s.rows.C && (s.rows.F || s.rows.G))) {
+    out.push('', '## Where C\'s cost comes from (F and G against A, same run)', '');
+    out.push('G mounts one middleware that only calls `next()`: the floor for any middleware. F is C without its AsyncLocalStorage context (`asyncContext: false`). ' +
+      'C − F is what AsyncLocalStorage costs on this Node; F − G is the rest of the library.', '');
+    out.push('| Store | Traffic | CPU µs/req A | G | F | C | CPU/req G/A | CPU/req F/A | CPU/req C/A |', '|---|---|--:|--:|--:|--:|--:|--:|--:|');
+    for (const s of sums) {
+      if (!s.rows.C) continue;
+      const cpu = (v) => fmt(s.rows[v]?.cpu, 1);
+      const q = (v) => (s.rows[v] ? s.spread(v, 'cpuPerReq') : '–');
+      out.push(`| ${storeName(s.store)} | ${s.traffic === 'steady' ? 'steady' : 'new visitor'} | ${cpu('A')} | ${cpu('G')} | ${cpu('F')} | ${cpu('C')} | ${q('G')} | ${q('F')} | ${q('C')} |`);
+    }
+  }
   out.push('', '## Goals', '');
   out.push(...goals(steady, cfg.sessions));
   const notes = [...meta.notes, ...checks(sums)];
   if (notes.length) out.push('', '## Notes', '', ...notes.map((n) => `- ${n}`));
   // Profile findings and the before/after of each fix are kept by hand beside the generated figures.
   const findings = new URL('./FINDINGS.md', import.meta.url);
-  if (existsSync(findings)) out.push('', readFileSync(findings, 'utf8').trimEnd());
+  if (withFindings && existsSync(findings)) out.push('', readFileSync(findings, 'utf8').trimEnd());
   return `${out.join('\n')}\n`;
 }
 

@@ -1,13 +1,15 @@
-// `npm run bench`: builds the library privately, then measures apps A-D (see app.mjs) on
+// `npm run bench`: builds the library privately, then measures apps A-G (see app.mjs) on
 // MemoryStore and Redis, steady state and new visitors, interleaved round by round, and writes
 // bench/RESULTS.md. Options: --rounds N --seconds S --apps A,B,C,D --stores memory,redis
-// --express 4|5 --node /path/to/node --quick (harness check). BENCH_LIB=/path/index.js benchmarks that build instead.
+// --express 4|5 --node /path/to/node --out bench/RESULTS-x.md --quick (harness check).
+// BENCH_LIB=/path/index.js benchmarks that build instead.
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { canPin, pin, startApp } from './apps.mjs';
+import { canPin, pin, startApp, usesLibrary } from './apps.mjs';
 import { buildLibrary } from './build.mjs';
 import { establishSessions, httpGet, runLoad } from './load.mjs';
 import { commandsExecuted, connectRedis, deleteKeys } from './redis.mjs';
@@ -20,11 +22,12 @@ const { values: args } = parseArgs({
     // hit single runs, and the medians of paired per-round ratios shrug them off.
     rounds: { type: 'string', default: '6' },
     seconds: { type: 'string', default: '2' },
-    apps: { type: 'string', default: 'A,B,C,D,E' },
+    apps: { type: 'string', default: 'A,B,C,D,E,F,G' },
     stores: { type: 'string', default: 'memory,redis' },
     express: { type: 'string', default: '5' },
     node: { type: 'string', default: process.execPath }, // run the apps on another Node binary
     quick: { type: 'boolean', default: false }, // 2 short rounds, RESULTS.md left alone
+    out: { type: 'string', default: 'bench/RESULTS.md' }, // where the report goes, from the project root
   },
 });
 const cfg = {
@@ -42,7 +45,7 @@ pin(process.pid, 0);
 const notes = [];
 let variants = args.apps.split(',');
 const libPath = libraryFor(variants);
-if (!libPath) variants = variants.filter((v) => v === 'A' || v === 'B');
+if (!libPath) variants = variants.filter((v) => !usesLibrary(v));
 cfg.apps = variants;
 
 let redis;
@@ -73,20 +76,21 @@ try {
   }
 }
 const meta = collectMeta({ root: ROOT, cfg, canPin, redisVersion: redis?.version, notes, nodeBin: args.node });
-const report = renderReport(meta, results);
+// The hand-kept findings go into the main report only, not into side runs written elsewhere.
+const report = renderReport(meta, results, { findings: args.out === 'bench/RESULTS.md' });
 console.log(`\n${report}`);
 if (!args.quick) {
-  writeFileSync(new URL('./RESULTS.md', import.meta.url), report);
-  console.log(`[bench] wrote bench/RESULTS.md (${Math.round(performance.now() / 1000)} s in all)`);
+  writeFileSync(join(ROOT, args.out), report);
+  console.log(`[bench] wrote ${args.out} (${Math.round(performance.now() / 1000)} s in all)`);
 }
 
 /** The library for apps C and D: BENCH_LIB if given, else a fresh private build of src/. */
 function libraryFor(wanted) {
-  if (!wanted.some((v) => v === 'C' || v === 'D')) return undefined;
+  if (!wanted.some(usesLibrary)) return undefined;
   if (process.env.BENCH_LIB) return process.env.BENCH_LIB;
   const built = buildLibrary(ROOT);
   if (built.error) {
-    notes.push(`Apps C and D skipped: the library did not build (${built.error}).`);
+    notes.push(`Apps ${wanted.filter(usesLibrary).join(', ')} skipped: the library did not build (${built.error}).`);
     console.error(`[bench] ${notes.at(-1)}`);
     return undefined;
   }
