@@ -5,7 +5,7 @@ import { randomId } from './ids.js';
 import { emitSessionStart, generateId, rotate } from './lifecycle.js';
 import { bindRequestLogger } from './logging.js';
 import { resolveOptions } from './options.js';
-import { createRuntime, recordFailure, remember, safeLog, type LogicalSessionStats, type Runtime } from './runtime.js';
+import { createRuntime, recordFailure, safeLog, type LogicalSessionStats, type Runtime } from './runtime.js';
 import { getState, readStored, setState, toInfo, toStored, type LiveSession, type RequestState, type StoredFields } from './session-state.js';
 import type { LogicalSessionOptions, SessionReason } from './types.js';
 
@@ -190,7 +190,7 @@ function touchOrProceed(runtime: Runtime, req: Request, res: Response, next: Nex
     proceed(runtime, req, res, next, state);
     return;
   }
-  remember(recentTouches, state.context.sessionId, now);
+  recentTouches.set(state.context.sessionId, now);
   state.lastActivityAt = now;
   persistThenProceed(runtime, req, res, next, state);
 }

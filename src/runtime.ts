@@ -37,20 +37,48 @@ export interface Runtime {
   /** Set once a request arrived with `req.session`: later misses are store outages, not a missing mount. */
   sessionSeen: boolean;
   /** Lifecycle event IDs already fired, so a burst of requests fires one transition once. */
-  readonly firedEvents: Map<string, true>;
+  readonly firedEvents: RecentMemory<true>;
   /** Logical ID -> the lastActivityAt this process last wrote, so a burst touches once per process. */
-  readonly recentTouches: Map<string, number>;
+  readonly recentTouches: RecentMemory<number>;
 }
 
-/** How many entries each per-process memory keeps; a burst is over long before they cycle. */
+/** How many recent entries each per-process memory keeps at least; a burst is over long before. */
 const RECENT_KEPT = 10_000;
 
-/** Sets `key` as the newest entry of an insertion-ordered map, evicting the oldest past the bound. */
-export function remember<V>(map: Map<string, V>, key: string, value: V): void {
-  map.delete(key);
-  map.set(key, value);
-  // Maps iterate in insertion order, so the first key is the oldest.
-  if (map.size > RECENT_KEPT) map.delete(map.keys().next().value as string);
+/**
+ * A bounded memory of recent keys: it keeps at least the `keep` most recent and at most twice
+ * that, in two generations of Maps that swap when the young one is full, so every operation is
+ * O(1). Evicting the oldest entry of a single insertion-ordered Map is not: V8 walks the deleted
+ * slots at the front of the table on every `keys().next()`, 6.5 µs per insert at 10,000 entries,
+ * which every new session paid (bench/FINDINGS.md).
+ */
+export class RecentMemory<V> {
+  private young = new Map<string, V>();
+  private old = new Map<string, V>();
+
+  constructor(private readonly keep: number) {}
+
+  /** The latest value set for `key`, if it is still remembered. */
+  get(key: string): V | undefined {
+    return this.young.has(key) ? this.young.get(key) : this.old.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.young.has(key) || this.old.has(key);
+  }
+
+  set(key: string, value: V): void {
+    this.young.set(key, value);
+    if (this.young.size >= this.keep) {
+      this.old = this.young;
+      this.young = new Map();
+    }
+  }
+
+  /** Entries held, counting a key in both generations twice: never more than twice `keep`. */
+  get size(): number {
+    return this.young.size + this.old.size;
+  }
 }
 
 export function createRuntime(config: Configuration): Runtime {
@@ -65,13 +93,13 @@ export function createRuntime(config: Configuration): Runtime {
     writeTimeout: config.activity.writeTimeout,
     logger: config.logger,
   });
-  return { config, stats, dispatcher, sessionSeen: false, firedEvents: new Map(), recentTouches: new Map() };
+  return { config, stats, dispatcher, sessionSeen: false, firedEvents: new RecentMemory(RECENT_KEPT), recentTouches: new RecentMemory(RECENT_KEPT) };
 }
 
 /** Records an event ID; `false` when it was already fired in this process. */
 export function claimEvent(runtime: Runtime, eventId: string): boolean {
   if (runtime.firedEvents.has(eventId)) return false;
-  remember(runtime.firedEvents, eventId, true);
+  runtime.firedEvents.set(eventId, true);
   return true;
 }
 
