@@ -9,9 +9,9 @@ import type { SessionInfo } from './types.js';
  * The library's state inside the express-session data, under `req.session.els`: one string,
  * because express-session serializes and hashes the whole session on every request and a string
  * is the cheapest thing in it. Space-separated, numbers in base 36:
- * `"<generation> <createdAt ms> <lastActivityAt ms> <id>[ <previousId>]"`, about 64 bytes of
- * JSON with its key, about 100 with a previous ID. The IDs are stored verbatim, so a logical ID
- * can be searched for in the store.
+ * `"<generation> <createdAt ms> <lastActivityAt ms> <id>[ <previousId>]"`. With a default ID it
+ * adds 65 bytes to the stored session JSON, about 100 with a previous ID. The IDs are stored
+ * verbatim, so a logical ID can be searched for in the store.
  *
  * @example
  * ```ts
