@@ -25,7 +25,11 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...packagingTests, 'test/consumers/**'] },
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...packagingTests, 'test/consumers/**'],
+        },
       },
       {
         // Builds, packs and type-checks: CPU-heavy, so it runs after the timing-sensitive tests, not beside them.

@@ -35,14 +35,16 @@ app.use((_req, _res, next) => {
   next();
 });
 // Typical production options: only sessions that hold data are stored, no forced resave.
-app.use(session({
-  name: 'sid',
-  secret: 'bench-secret-not-for-production',
-  resave: false,
-  saveUninitialized: false,
-  cookie: { maxAge: 24 * 3_600_000 },
-  store,
-}));
+app.use(
+  session({
+    name: 'sid',
+    secret: 'bench-secret-not-for-production',
+    resave: false,
+    saveUninitialized: false,
+    cookie: { maxAge: 24 * 3_600_000 },
+    store,
+  }),
+);
 
 let lib;
 let middleware;
@@ -71,7 +73,11 @@ if (variant === 'B') {
   }
   middleware = lib.logicalSession({
     logger: pino({ level: 'silent' }),
-    hooks: { onActivity: () => { counts.activities++; } },
+    hooks: {
+      onActivity: () => {
+        counts.activities++;
+      },
+    },
     exposeHeader: 'X-Session-Id',
     activity,
     asyncContext: variant !== 'F',
@@ -112,9 +118,10 @@ const commands = {
     const { Session } = await import('node:inspector');
     profiler = new Session();
     profiler.connect();
-    const post = (method, params) => new Promise((resolve, reject) => {
-      profiler.post(method, params, (err, result) => (err ? reject(err) : resolve(result)));
-    });
+    const post = (method, params) =>
+      new Promise((resolve, reject) => {
+        profiler.post(method, params, (err, result) => (err ? reject(err) : resolve(result)));
+      });
     profiler.postAsync = post;
     await post('Profiler.enable');
     await post('Profiler.setSamplingInterval', { interval: 250 });
@@ -126,9 +133,10 @@ const commands = {
     profiler.disconnect();
     return { profile, requests: counts.requests };
   },
-  clear: () => new Promise((resolve, reject) => {
-    store.clear((err) => (err ? reject(err) : resolve(true)));
-  }),
+  clear: () =>
+    new Promise((resolve, reject) => {
+      store.clear((err) => (err ? reject(err) : resolve(true)));
+    }),
   close: async () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));

@@ -75,7 +75,9 @@ export function startApp({ variant, store, prefix, libPath, express, execArgv = 
     },
   };
   return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`app ${variant} (${store}) exited with code ${code} before listening`)));
+    child.once('exit', (code) =>
+      reject(new Error(`app ${variant} (${store}) exited with code ${code} before listening`)),
+    );
     child.on('message', (msg) => {
       if (msg.type !== 'ready') return;
       app.port = msg.port;

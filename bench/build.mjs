@@ -12,8 +12,16 @@ export function buildLibrary(root) {
     // The project build also emits declarations; a type error there must not stop the
     // benchmark, so fall back to the JavaScript alone (same esbuild output).
     console.error('[bench] project build failed, retrying without declarations');
-    built = tsup('src/index.ts', '--no-config', '--format', 'esm', '--target', 'node20', '--sourcemap',
-      ...['express', 'express-session', 'pino'].flatMap((m) => ['--external', m]));
+    built = tsup(
+      'src/index.ts',
+      '--no-config',
+      '--format',
+      'esm',
+      '--target',
+      'node20',
+      '--sourcemap',
+      ...['express', 'express-session', 'pino'].flatMap((m) => ['--external', m]),
+    );
   }
   if (built.status !== 0) {
     return { error: `${built.stdout}${built.stderr}`.trim().split('\n').slice(-5).join(' | ') };

@@ -38,7 +38,12 @@ pin(process.pid, 0);
 const buckets = new Map();
 for (const variant of variants) {
   const app = await startApp({
-    variant, store: args.store, prefix: `bench:${process.pid}:prof:${variant}:`, libPath, express: '5', execPath: args.node,
+    variant,
+    store: args.store,
+    prefix: `bench:${process.pid}:prof:${variant}:`,
+    libPath,
+    express: '5',
+    execPath: args.node,
   });
   const cookies = args.new ? undefined : await establishSessions(app.port, 100);
   await runLoad({ port: app.port, cookies, seconds: 3, connections: 10 }); // warm-up, not profiled
@@ -50,7 +55,9 @@ for (const variant of variants) {
   await app.stop();
   const file = `${DIR}/${Date.now()}-${variant}.cpuprofile`; // opens in Chrome DevTools
   writeFileSync(file, JSON.stringify(profile));
-  console.log(`\n## ${variant} (${args.store}, ${args.new ? 'new visitors' : 'steady state'}): ${Math.round(load.rps)} req/s, profile ${file}`);
+  console.log(
+    `\n## ${variant} (${args.store}, ${args.new ? 'new visitors' : 'steady state'}): ${Math.round(load.rps)} req/s, profile ${file}`,
+  );
   report(variant, analyse(profile), requests - started.requests);
 }
 console.log('\n## CPU µs per request by package, self time (profiled window / requests served in it)\n');
@@ -59,7 +66,8 @@ const keys = [...new Set(names.flatMap((n) => [...buckets.get(n).keys()]))]
   .filter((k) => k !== '(idle)' && names.some((n) => (buckets.get(n).get(k) ?? 0) >= 0.1))
   .sort((a, b) => (buckets.get(names[0]).get(b) ?? 0) - (buckets.get(names[0]).get(a) ?? 0));
 console.log(`| package | ${names.join(' | ')} |\n|---|${names.map(() => '--:').join('|')}|`);
-for (const k of keys) console.log(`| ${k} | ${names.map((n) => (buckets.get(n).get(k) ?? 0).toFixed(1)).join(' | ')} |`);
+for (const k of keys)
+  console.log(`| ${k} | ${names.map((n) => (buckets.get(n).get(k) ?? 0).toFixed(1)).join(' | ')} |`);
 const busy = (n) => [...buckets.get(n)].reduce((t, [k, v]) => (k === '(idle)' ? t : t + v), 0);
 console.log(`| **total on CPU** | ${names.map((n) => busy(n).toFixed(1)).join(' | ')} |`);
 
@@ -107,7 +115,11 @@ function analyse(profile) {
 
 function where({ url, lineNumber }) {
   if (!url) return '';
-  const short = url.replace(/^file:\/\//, '').replace(LIB_DIR, 'lib/').replace(ROOT, '').replace(/^node_modules\//, '');
+  const short = url
+    .replace(/^file:\/\//, '')
+    .replace(LIB_DIR, 'lib/')
+    .replace(ROOT, '')
+    .replace(/^node_modules\//, '');
   return `${short}:${lineNumber + 1}`;
 }
 
@@ -131,8 +143,11 @@ function report(variant, { fns, libraryCost }, requests) {
   }
   const own = fns.filter((f) => f.bucket === 'express-logical-session').sort((a, b) => b.cost - a.cost);
   if (own.length) {
-    console.log(`\nLibrary: ${perReq(libraryCost)} µs/request in all, including what it calls but not the rest of the app.`);
+    console.log(
+      `\nLibrary: ${perReq(libraryCost)} µs/request in all, including what it calls but not the rest of the app.`,
+    );
     console.log('  cost µs/req (incl. callees up to next())  self µs/req  function');
-    for (const f of own.slice(0, 25)) console.log(`  ${perReq(f.cost).padStart(7)} ${perReq(f.self).padStart(7)}  ${f.key}`);
+    for (const f of own.slice(0, 25))
+      console.log(`  ${perReq(f.cost).padStart(7)} ${perReq(f.self).padStart(7)}  ${f.key}`);
   }
 }

@@ -64,10 +64,21 @@ function summarize(scenario) {
     // refresh lands in a single round and a median would hide it.
     const per1k = (key) => (1000 * sum(run.rounds, key)) / sum(run.rounds, 'reqs');
     rows[v] = {
-      rps: m('rps'), p50: m('p50'), p99: m('p99'), cpu: m('cpuPerReq'), sets: per1k('sets'),
-      touches: per1k('touches'), redisCmds: m('redisCmdsPerReq'), storeCalls: m('storeCallsPerReq'), busy: m('busy'),
-      rss: run.rssMB, bad: sum(run.rounds, 'bad'), stored: run.stored, stableId: run.stableId,
-      setsTotal: sum(run.rounds, 'sets'), sessionMinutes: run.sessionMinutes,
+      rps: m('rps'),
+      p50: m('p50'),
+      p99: m('p99'),
+      cpu: m('cpuPerReq'),
+      sets: per1k('sets'),
+      touches: per1k('touches'),
+      redisCmds: m('redisCmdsPerReq'),
+      storeCalls: m('storeCallsPerReq'),
+      busy: m('busy'),
+      rss: run.rssMB,
+      bad: sum(run.rounds, 'bad'),
+      stored: run.stored,
+      stableId: run.stableId,
+      setsTotal: sum(run.rounds, 'sets'),
+      sessionMinutes: run.sessionMinutes,
     };
   }
   const A = scenario.runs.get('A');
@@ -93,61 +104,91 @@ export function renderReport(meta, scenarios, { findings: withFindings = true } 
   out.push(`- Machine: ${meta.machine}`);
   out.push(`- Node ${meta.node}; ${meta.versions}; ${meta.redis}`);
   out.push(`- Library commit: ${meta.commit}`);
-  out.push(`- Method: each app is its own Node process${meta.canPin ? ' pinned to core 1, with autocannon pinned to core 0' : ' (not pinned)'}; ` +
-    `${cfg.connections} keep-alive connections, closed loop; warm-up ${cfg.warmupSeconds} s per app, then ${cfg.rounds} rounds of ${cfg.apps.join(', ')} back to back (order rotated each round), ` +
-    `${cfg.seconds} s each (steady state: requests cycle over ${cfg.sessions} logged-in sessions; new visitors: no cookie at all). ` +
-    'Figures are medians over rounds; ratios are medians of the per-round ratios. express-session: `resave: false, saveUninitialized: false`, 24 h cookie.');
-  out.push('- CPU is `process.cpuUsage()` (user + system) of the app process divided by the requests it served; sets and touches are counted by a wrapper on the store; RSS is read after the last round; Redis commands come from `INFO commandstats` deltas.');
+  out.push(
+    `- Method: each app is its own Node process${meta.canPin ? ' pinned to core 1, with autocannon pinned to core 0' : ' (not pinned)'}; ` +
+      `${cfg.connections} keep-alive connections, closed loop; warm-up ${cfg.warmupSeconds} s per app, then ${cfg.rounds} rounds of ${cfg.apps.join(', ')} back to back (order rotated each round), ` +
+      `${cfg.seconds} s each (steady state: requests cycle over ${cfg.sessions} logged-in sessions; new visitors: no cookie at all). ` +
+      'Figures are medians over rounds; ratios are medians of the per-round ratios. express-session: `resave: false, saveUninitialized: false`, 24 h cookie.',
+  );
+  out.push(
+    '- CPU is `process.cpuUsage()` (user + system) of the app process divided by the requests it served; sets and touches are counted by a wrapper on the store; RSS is read after the last round; Redis commands come from `INFO commandstats` deltas.',
+  );
   out.push('', '## Results', '');
-  out.push('| Store | Traffic | App | req/s | p50 ms | p99 ms | CPU µs/req | sets /1k req | touches /1k req | RSS MB | Redis cmds/req |');
+  out.push(
+    '| Store | Traffic | App | req/s | p50 ms | p99 ms | CPU µs/req | sets /1k req | touches /1k req | RSS MB | Redis cmds/req |',
+  );
   out.push('|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|');
   for (const s of sums) {
     for (const v of s.variants) {
       const r = s.rows[v];
-      out.push(`| ${storeName(s.store)} | ${s.traffic === 'steady' ? 'steady' : 'new visitor'} | ${LABEL[v]} | ${fmt(r.rps)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${fmt(r.cpu, 1)} | ${fmt(r.sets, 1)} | ${fmt(r.touches, 1)} | ${fmt(r.rss)} | ${s.store === 'redis' ? fmt(r.redisCmds, 2) : '–'} |`);
+      out.push(
+        `| ${storeName(s.store)} | ${s.traffic === 'steady' ? 'steady' : 'new visitor'} | ${LABEL[v]} | ${fmt(r.rps)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${fmt(r.cpu, 1)} | ${fmt(r.sets, 1)} | ${fmt(r.touches, 1)} | ${fmt(r.rss)} | ${s.store === 'redis' ? fmt(r.redisCmds, 2) : '–'} |`,
+      );
     }
   }
   out.push('', '## Ratios against A (same run, side by side)', '');
   out.push('Median of the per-round ratios, with the 25th–75th percentile of those ratios in brackets.', '');
-  out.push('| Store | Traffic | req/s B/A | req/s C/A | req/s D/A | CPU/req B/A | CPU/req C/A | CPU/req D/A | sets /1k req A · B · C |');
+  out.push(
+    '| Store | Traffic | req/s B/A | req/s C/A | req/s D/A | CPU/req B/A | CPU/req C/A | CPU/req D/A | sets /1k req A · B · C |',
+  );
   out.push('|---|---|--:|--:|--:|--:|--:|--:|--:|');
   for (const s of sums) {
     const q = (v, k) => s.spread(v, k);
     const w = ['A', 'B', 'C'].map((v) => fmt(s.rows[v]?.sets, 1)).join(' · ');
-    out.push(`| ${storeName(s.store)} | ${s.traffic === 'steady' ? 'steady' : 'new visitor'} | ${q('B', 'rps')} | ${q('C', 'rps')} | ${q('D', 'rps')} | ${q('B', 'cpuPerReq')} | ${q('C', 'cpuPerReq')} | ${q('D', 'cpuPerReq')} | ${w} |`);
+    out.push(
+      `| ${storeName(s.store)} | ${s.traffic === 'steady' ? 'steady' : 'new visitor'} | ${q('B', 'rps')} | ${q('C', 'rps')} | ${q('D', 'rps')} | ${q('B', 'cpuPerReq')} | ${q('C', 'cpuPerReq')} | ${q('D', 'cpuPerReq')} | ${w} |`,
+    );
   }
   const steady = sums.filter((s) => s.traffic === 'steady');
   out.push('', '## Stored session size (steady state, average JSON bytes per session)', '');
   out.push('| Store | A | B | C | D | added by the library (C − A) |', '|---|--:|--:|--:|--:|--:|');
   for (const s of steady) {
     const b = (v) => s.rows[v]?.stored?.avgBytes;
-    out.push(`| ${storeName(s.store)} | ${fmt(b('A'))} | ${fmt(b('B'))} | ${fmt(b('C'))} | ${fmt(b('D'))} | ${fmt(b('C') - b('A'))} |`);
+    out.push(
+      `| ${storeName(s.store)} | ${fmt(b('A'))} | ${fmt(b('B'))} | ${fmt(b('C'))} | ${fmt(b('D'))} | ${fmt(b('C') - b('A'))} |`,
+    );
   }
   const sampleC = steady[0]?.rows.C?.stored?.sample;
   if (sampleC) out.push('', `One stored session of C: \`${sampleC}\``);
   if (sums.some((s) => s.rows.E && s.rows.C)) {
     out.push('', '## Activity logging on the request path (E against C, same run)', '');
-    out.push('E calls `logActivity(req, \'page.view\', { path })` on every request with a `SqlActivityStore` on a SQLite file; records are batched (100) and written off the request path, but better-sqlite3 writes synchronously, so that work is in the CPU figure.', '');
-    out.push('| Store | Traffic | CPU µs/req C | CPU µs/req E | CPU/req E/C | req/s E/C | p99 ms C · E |', '|---|---|--:|--:|--:|--:|--:|');
+    out.push(
+      "E calls `logActivity(req, 'page.view', { path })` on every request with a `SqlActivityStore` on a SQLite file; records are batched (100) and written off the request path, but better-sqlite3 writes synchronously, so that work is in the CPU figure.",
+      '',
+    );
+    out.push(
+      '| Store | Traffic | CPU µs/req C | CPU µs/req E | CPU/req E/C | req/s E/C | p99 ms C · E |',
+      '|---|---|--:|--:|--:|--:|--:|',
+    );
     for (const s of sums) {
       if (!s.rows.E || !s.rows.C) continue;
       const ec = (key) => {
         const xs = s.runs.get('E').rounds.map((r, i) => r[key] / s.runs.get('C').rounds[i][key]);
         return `${fmt(median(xs), 3)} (${fmt(quantile(xs, 0.25), 2)}–${fmt(quantile(xs, 0.75), 2)})`;
       };
-      out.push(`| ${storeName(s.store)} | ${s.traffic === 'steady' ? 'steady' : 'new visitor'} | ${fmt(s.rows.C.cpu, 1)} | ${fmt(s.rows.E.cpu, 1)} | ${ec('cpuPerReq')} | ${ec('rps')} | ${fmt(s.rows.C.p99, 2)} · ${fmt(s.rows.E.p99, 2)} |`);
+      out.push(
+        `| ${storeName(s.store)} | ${s.traffic === 'steady' ? 'steady' : 'new visitor'} | ${fmt(s.rows.C.cpu, 1)} | ${fmt(s.rows.E.cpu, 1)} | ${ec('cpuPerReq')} | ${ec('rps')} | ${fmt(s.rows.C.p99, 2)} · ${fmt(s.rows.E.p99, 2)} |`,
+      );
     }
   }
   if (sums.some((s) => s.rows.C && (s.rows.F || s.rows.G))) {
-    out.push('', '## Where C\'s cost comes from (F and G against A, same run)', '');
-    out.push('G mounts one middleware that only calls `next()`: the floor for any middleware. F is C without its AsyncLocalStorage context (`asyncContext: false`). ' +
-      'C − F is what AsyncLocalStorage costs on this Node; F − G is the rest of the library.', '');
-    out.push('| Store | Traffic | CPU µs/req A | G | F | C | CPU/req G/A | CPU/req F/A | CPU/req C/A |', '|---|---|--:|--:|--:|--:|--:|--:|--:|');
+    out.push('', "## Where C's cost comes from (F and G against A, same run)", '');
+    out.push(
+      'G mounts one middleware that only calls `next()`: the floor for any middleware. F is C without its AsyncLocalStorage context (`asyncContext: false`). ' +
+        'C − F is what AsyncLocalStorage costs on this Node; F − G is the rest of the library.',
+      '',
+    );
+    out.push(
+      '| Store | Traffic | CPU µs/req A | G | F | C | CPU/req G/A | CPU/req F/A | CPU/req C/A |',
+      '|---|---|--:|--:|--:|--:|--:|--:|--:|',
+    );
     for (const s of sums) {
       if (!s.rows.C) continue;
       const cpu = (v) => fmt(s.rows[v]?.cpu, 1);
       const q = (v) => (s.rows[v] ? s.spread(v, 'cpuPerReq') : '–');
-      out.push(`| ${storeName(s.store)} | ${s.traffic === 'steady' ? 'steady' : 'new visitor'} | ${cpu('A')} | ${cpu('G')} | ${cpu('F')} | ${cpu('C')} | ${q('G')} | ${q('F')} | ${q('C')} |`);
+      out.push(
+        `| ${storeName(s.store)} | ${s.traffic === 'steady' ? 'steady' : 'new visitor'} | ${cpu('A')} | ${cpu('G')} | ${cpu('F')} | ${cpu('C')} | ${q('G')} | ${q('F')} | ${q('C')} |`,
+      );
     }
   }
   out.push('', '## Goals', '');
@@ -180,11 +221,15 @@ function goals(steady, sessions) {
     // the 1-minute default); any write beyond that budget is an added write.
     const budget = sessions * Math.ceil(s.rows.C.sessionMinutes);
     const extra = s.rows.C.setsTotal - s.rows.A.setsTotal;
-    lines.push(`- ${name}: store writes of C equal to A's in steady state: A ${fmt(s.rows.A.sets, 2)}, C ${fmt(s.rows.C.sets, 2)}, B ${fmt(s.rows.B?.sets, 0)} per 1,000 requests. ` +
-      `C made ${extra} writes more than A in all; the documented lastActivityAt refresh allows ${budget} ` +
-      `(${sessions} sessions × 1 per 1-minute touchInterval over ${fmt(s.rows.C.sessionMinutes, 1)} min). ` +
-      `No write beyond that refresh: ${verdict(extra <= budget)}; literally zero: ${verdict(extra === 0)}.`);
-    lines.push(`- ${name}: memory per session added in the store at most 150 bytes: ${fmt(bytes)} bytes, ${verdict(bytes <= 150)}.`);
+    lines.push(
+      `- ${name}: store writes of C equal to A's in steady state: A ${fmt(s.rows.A.sets, 2)}, C ${fmt(s.rows.C.sets, 2)}, B ${fmt(s.rows.B?.sets, 0)} per 1,000 requests. ` +
+        `C made ${extra} writes more than A in all; the documented lastActivityAt refresh allows ${budget} ` +
+        `(${sessions} sessions × 1 per 1-minute touchInterval over ${fmt(s.rows.C.sessionMinutes, 1)} min). ` +
+        `No write beyond that refresh: ${verdict(extra <= budget)}; literally zero: ${verdict(extra === 0)}.`,
+    );
+    lines.push(
+      `- ${name}: memory per session added in the store at most 150 bytes: ${fmt(bytes)} bytes, ${verdict(bytes <= 150)}.`,
+    );
   }
   return lines;
 }
@@ -194,8 +239,10 @@ function checks(sums) {
   for (const s of sums) {
     const busy = s.variants.map((v) => s.rows[v].busy);
     if (Math.min(...busy) < 0.9) {
-      notes.push(`${storeName(s.store)} ${s.traffic}: the app process was on CPU for ${busy.map((b) => `${Math.round(100 * b)}%`).join(', ')} ` +
-        `(${s.variants.join(', ')}) of each run; under 100% the load generator or other tenants of the machine limited the rate, so req/s and latency understate the app and CPU per request is the steadier figure.`);
+      notes.push(
+        `${storeName(s.store)} ${s.traffic}: the app process was on CPU for ${busy.map((b) => `${Math.round(100 * b)}%`).join(', ')} ` +
+          `(${s.variants.join(', ')}) of each run; under 100% the load generator or other tenants of the machine limited the rate, so req/s and latency understate the app and CPU per request is the steadier figure.`,
+      );
     }
     for (const v of s.variants) {
       const r = s.rows[v];
@@ -203,7 +250,9 @@ function checks(sums) {
       if (r.bad) notes.push(`${where}: ${r.bad} non-2xx responses, errors or timeouts.`);
       if (r.stableId === false) notes.push(`${where}: the logical session ID changed during the run.`);
       if (s.store === 'redis' && r.redisCmds - r.storeCalls > 0.05) {
-        notes.push(`${where}: Redis executed ${fmt(r.redisCmds, 2)} commands/request against ${fmt(r.storeCalls, 2)} store calls; other clients were using the shared server.`);
+        notes.push(
+          `${where}: Redis executed ${fmt(r.redisCmds, 2)} commands/request against ${fmt(r.storeCalls, 2)} store calls; other clients were using the shared server.`,
+        );
       }
     }
   }

@@ -101,8 +101,18 @@ function libraryFor(wanted) {
 /** One store x traffic combination: start the apps, warm up, then interleave the rounds. */
 async function scenario(store, traffic) {
   console.log(`[bench] ${store}, ${traffic === 'steady' ? `steady state (${cfg.sessions} sessions)` : 'new visitors'}`);
-  const apps = await Promise.all(variants.map((variant) =>
-    startApp({ variant, store, prefix: `${prefix}${traffic}:${variant}:`, libPath, express: cfg.express, execPath: args.node })));
+  const apps = await Promise.all(
+    variants.map((variant) =>
+      startApp({
+        variant,
+        store,
+        prefix: `${prefix}${traffic}:${variant}:`,
+        libPath,
+        express: cfg.express,
+        execPath: args.node,
+      }),
+    ),
+  );
   try {
     const runs = new Map(apps.map((app) => [app.variant, { rounds: [], checks: [] }]));
     for (const app of apps) {
@@ -119,8 +129,10 @@ async function scenario(store, traffic) {
       for (const app of [...apps.slice(shift), ...apps.slice(0, shift)]) {
         const measured = await measure(app, cfg.seconds, traffic);
         runs.get(app.variant).rounds.push(measured);
-        console.log(`  round ${round} ${app.variant}: ${Math.round(measured.rps)} req/s, ${measured.cpuPerReq.toFixed(1)} µs CPU/req, ` +
-          `app busy ${Math.round(100 * measured.busy)}%, ${measured.sets} sets, ${measured.touches} touches`);
+        console.log(
+          `  round ${round} ${app.variant}: ${Math.round(measured.rps)} req/s, ${measured.cpuPerReq.toFixed(1)} µs CPU/req, ` +
+            `app busy ${Math.round(100 * measured.busy)}%, ${measured.sets} sets, ${measured.touches} touches`,
+        );
       }
     }
     for (const app of apps) {
@@ -129,7 +141,7 @@ async function scenario(store, traffic) {
       if (traffic === 'steady') {
         run.stored = await app.call('sessions');
         // The logical ID must have survived every round unchanged (guarantee 1).
-        if (run.firstId) run.stableId = run.firstId === await exposedId(app);
+        if (run.firstId) run.stableId = run.firstId === (await exposedId(app));
         // How long the sessions lived, to tell the library's periodic lastActivityAt refresh
         // (once per touchInterval per session, by design) from writes it should not make.
         run.sessionMinutes = (performance.now() - run.since) / 60_000;

@@ -11,7 +11,17 @@
 // Everything is cached in node_modules/.cache. The suite runs in a temporary copy of the project whose
 // node_modules links to this one's, except better-sqlite3, which links to the build for that Node.
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +49,11 @@ function run(command, args, options = {}) {
     child.stdout?.on('data', (chunk) => (output += chunk));
     child.stderr?.on('data', (chunk) => (output += chunk));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`${basename(command)} ${args.join(' ')} exited with ${code}\n${output}`))));
+    child.on('close', (code) =>
+      code === 0
+        ? resolve(output)
+        : reject(new Error(`${basename(command)} ${args.join(' ')} exited with ${code}\n${output}`)),
+    );
   });
 }
 
@@ -54,15 +68,37 @@ async function nodeFor(version) {
   const execPath = join(nodedir, 'bin', 'node');
   if (!existsSync(execPath) || !existsSync(join(nodedir, 'include', 'node', 'node_version.h'))) {
     mkdirSync(prefix, { recursive: true });
-    await run('npm', ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error', `${pkg}@${version}`], { quiet: true });
+    await run(
+      'npm',
+      [
+        'install',
+        '--prefix',
+        prefix,
+        '--no-save',
+        '--no-package-lock',
+        '--no-audit',
+        '--no-fund',
+        '--loglevel=error',
+        `${pkg}@${version}`,
+      ],
+      { quiet: true },
+    );
   }
-  if (!existsSync(join(nodedir, 'include', 'node', 'node_version.h'))) fail(`${pkg}@${version} came without C++ headers in ${nodedir}`);
-  const [abi, full] = execFileSync(execPath, ['-p', 'process.versions.modules + " " + process.version'], { encoding: 'utf8' }).trim().split(' ');
+  if (!existsSync(join(nodedir, 'include', 'node', 'node_version.h')))
+    fail(`${pkg}@${version} came without C++ headers in ${nodedir}`);
+  const [abi, full] = execFileSync(execPath, ['-p', 'process.versions.modules + " " + process.version'], {
+    encoding: 'utf8',
+  })
+    .trim()
+    .split(' ');
   return { version, execPath, nodedir, abi, full };
 }
 
 function nodeGyp() {
-  const npmCli = process.env.npm_execpath ?? execFileSync('npm', ['root', '-g'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() + '/npm/bin/npm-cli.js';
+  const npmCli =
+    process.env.npm_execpath ??
+    execFileSync('npm', ['root', '-g'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() +
+      '/npm/bin/npm-cli.js';
   const gyp = join(dirname(npmCli), '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
   if (!existsSync(gyp)) fail(`npm's node-gyp not found at ${gyp}`);
   return gyp;
@@ -80,10 +116,30 @@ async function betterSqliteNodeApi(node) {
   if (!existsSync(join(target, 'package.json'))) {
     mkdirSync(prefix, { recursive: true });
     // --ignore-scripts: the tarball's prebuilds/ hold the binaries; nothing is built.
-    await run('npm', ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', `better-sqlite3@${NODE_API_BETTER_SQLITE3.version}`], { quiet: true });
+    await run(
+      'npm',
+      [
+        'install',
+        '--prefix',
+        prefix,
+        '--no-save',
+        '--no-package-lock',
+        '--ignore-scripts',
+        '--no-audit',
+        '--no-fund',
+        '--loglevel=error',
+        `better-sqlite3@${NODE_API_BETTER_SQLITE3.version}`,
+      ],
+      { quiet: true },
+    );
   }
-  await run(node.execPath, ['-e', 'new (require("better-sqlite3"))(":memory:").prepare("select 1").get()'], { cwd: prefix, quiet: true });
-  console.log(`test-on-node: Node ${node.full} uses better-sqlite3 ${NODE_API_BETTER_SQLITE3.version} (Node-API prebuild)`);
+  await run(node.execPath, ['-e', 'new (require("better-sqlite3"))(":memory:").prepare("select 1").get()'], {
+    cwd: prefix,
+    quiet: true,
+  });
+  console.log(
+    `test-on-node: Node ${node.full} uses better-sqlite3 ${NODE_API_BETTER_SQLITE3.version} (Node-API prebuild)`,
+  );
   return target;
 }
 
@@ -103,7 +159,12 @@ async function betterSqliteCompiled(node) {
       cwd: building,
       quiet: true,
       // SQLite's amalgamation at -O1 compiles in a third of the -O3 time; this build only runs the tests.
-      env: { ...process.env, PATH: `${dirname(node.execPath)}:${process.env.PATH}`, npm_config_nodedir: node.nodedir, CFLAGS: '-O1' },
+      env: {
+        ...process.env,
+        PATH: `${dirname(node.execPath)}:${process.env.PATH}`,
+        npm_config_nodedir: node.nodedir,
+        CFLAGS: '-O1',
+      },
     });
     rmSync(join(building, 'build', 'Release', 'obj.target'), { recursive: true, force: true });
     rmSync(target, { recursive: true, force: true });

@@ -32,7 +32,13 @@ function storeCall(action: string, run: (done: (err?: unknown) => void) => void)
   return new Promise((resolve, reject) => {
     run((err) => {
       if (err) {
-        reject(new LogicalSessionError(ErrorCodes.STORE_FAILED, `${action}: the session store failed: ${err instanceof Error ? err.message : 'unknown error'}`, { cause: err, status: 503 }));
+        reject(
+          new LogicalSessionError(
+            ErrorCodes.STORE_FAILED,
+            `${action}: the session store failed: ${err instanceof Error ? err.message : 'unknown error'}`,
+            { cause: err, status: 503 },
+          ),
+        );
       } else {
         resolve();
       }
@@ -74,7 +80,9 @@ export function regenerateSessionId(req: Request, reason = 'regenerate'): string
   session.els = toStored(state);
   session.save((err?: unknown) => {
     if (err) {
-      recordFailure(runtime, 'storeFailures', 'express-logical-session: saving the regenerated ID failed', err, { sessionId: state.context.sessionId });
+      recordFailure(runtime, 'storeFailures', 'express-logical-session: saving the regenerated ID failed', err, {
+        sessionId: state.context.sessionId,
+      });
     }
   });
   announce(req, runtime);
@@ -100,7 +108,14 @@ export async function restartSession(req: Request): Promise<string> {
   await storeCall('restartSession', (done) => session.regenerate(done));
   const fresh: LiveSession = req.session;
   const now = runtime.config.now();
-  Object.assign(state, { generation: 0, previousId: oldId, createdAt: now, lastActivityAt: now, isNew: true, pending: false });
+  Object.assign(state, {
+    generation: 0,
+    previousId: oldId,
+    createdAt: now,
+    lastActivityAt: now,
+    isNew: true,
+    pending: false,
+  });
   state.context.sessionId = generateId(runtime, req, 0);
   fresh.els = toStored(state);
   await storeCall('restartSession', (done) => fresh.save(done));

@@ -23,16 +23,27 @@ export function logActivity(req: Request, type: string, details?: Record<string,
     const state = stateOf(req);
     const runtime = state.runtime;
     if (typeof type !== 'string' || type === '') {
-      reportFailure(runtime, 'express-logical-session: logActivity needs a non-empty string type; the event was dropped', new TypeError(`received ${typeof type}`));
+      reportFailure(
+        runtime,
+        'express-logical-session: logActivity needs a non-empty string type; the event was dropped',
+        new TypeError(`received ${typeof type}`),
+      );
       return;
     }
     if (!runtime) return;
     const sessionId = state.context.sessionId;
     const given: unknown = details;
     // A shallow snapshot: sinks read details when the batch is written, after the app may have moved on.
-    const normalized = given === undefined ? undefined : typeof given === 'object' && given !== null ? { ...details } : { value: given };
+    const normalized =
+      given === undefined ? undefined : typeof given === 'object' && given !== null ? { ...details } : { value: given };
     safeLog(runtime, 'info', { sessionId, activity: type, details: normalized }, 'activity');
-    recordActivity(runtime, req, { eventId: randomId(), sessionId, type, details: normalized, at: runtime.config.now() });
+    recordActivity(runtime, req, {
+      eventId: randomId(),
+      sessionId,
+      type,
+      details: normalized,
+      at: runtime.config.now(),
+    });
   } catch (err) {
     // getState is a WeakMap lookup: it cannot throw, whatever `req` turned out to be.
     reportFailure(getState(req)?.runtime, 'express-logical-session: logActivity failed', err);

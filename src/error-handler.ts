@@ -50,17 +50,29 @@ interface ResolvedHandlerOptions {
 const DEFAULT_SUPPORT_MESSAGE = 'Please contact support with this session ID';
 
 function fail(option: string, value: unknown, fix: string): never {
-  throw new LogicalSessionError(ErrorCodes.INVALID_OPTION, `sessionErrorHandler(): option \`${option}\` received ${describeValue(value)}. ${fix}`);
+  throw new LogicalSessionError(
+    ErrorCodes.INVALID_OPTION,
+    `sessionErrorHandler(): option \`${option}\` received ${describeValue(value)}. ${fix}`,
+  );
 }
 
 function resolveHandlerOptions(options: SessionErrorHandlerOptions | undefined): ResolvedHandlerOptions {
   const given = (options ?? {}) as Record<string, unknown>;
   if (typeof given !== 'object') fail('options', given, 'Pass an options object or nothing.');
-  rejectUnknown('option', given, ['enrich', 'format', 'supportMessage', 'exposeErrors', 'logger'], 'sessionErrorHandler()');
-  if (given.enrich !== undefined && typeof given.enrich !== 'function') fail('enrich', given.enrich, 'Pass a function (body, { err, req, sessionId, status }) => body.');
-  if (given.format !== undefined && given.format !== 'json' && given.format !== 'problem') fail('format', given.format, "Use 'json' or 'problem'.");
-  if (given.supportMessage !== undefined && typeof given.supportMessage !== 'string') fail('supportMessage', given.supportMessage, 'Pass a string.');
-  if (given.exposeErrors !== undefined && typeof given.exposeErrors !== 'boolean') fail('exposeErrors', given.exposeErrors, 'Pass true or false.');
+  rejectUnknown(
+    'option',
+    given,
+    ['enrich', 'format', 'supportMessage', 'exposeErrors', 'logger'],
+    'sessionErrorHandler()',
+  );
+  if (given.enrich !== undefined && typeof given.enrich !== 'function')
+    fail('enrich', given.enrich, 'Pass a function (body, { err, req, sessionId, status }) => body.');
+  if (given.format !== undefined && given.format !== 'json' && given.format !== 'problem')
+    fail('format', given.format, "Use 'json' or 'problem'.");
+  if (given.supportMessage !== undefined && typeof given.supportMessage !== 'string')
+    fail('supportMessage', given.supportMessage, 'Pass a string.');
+  if (given.exposeErrors !== undefined && typeof given.exposeErrors !== 'boolean')
+    fail('exposeErrors', given.exposeErrors, 'Pass true or false.');
   return {
     enrich: given.enrich as LogicalSessionHooks['enrichError'],
     problem: given.format === 'problem',
@@ -97,13 +109,23 @@ function messageOf(err: unknown, status: number, expose: boolean, cookieSessionI
  * Logs with logicalSession()'s logger when it ran for this request; otherwise (the store failed
  * before it could) with this handler's `logger`, else pino-http's `req.log`.
  */
-function logError(runtime: Runtime | undefined, req: Request, logger: LoggerLike | undefined, fields: object, message: string): void {
+function logError(
+  runtime: Runtime | undefined,
+  req: Request,
+  logger: LoggerLike | undefined,
+  fields: object,
+  message: string,
+): void {
   if (runtime?.config.logger) {
     safeLog(runtime, 'error', fields, message);
     return;
   }
   const requestLogger = (req as { log?: unknown }).log;
-  const fallback = logger ?? (typeof (requestLogger as LoggerLike | undefined)?.error === 'function' ? (requestLogger as LoggerLike) : undefined);
+  const fallback =
+    logger ??
+    (typeof (requestLogger as LoggerLike | undefined)?.error === 'function'
+      ? (requestLogger as LoggerLike)
+      : undefined);
   try {
     fallback?.error(fields, message);
   } catch {
@@ -136,12 +158,31 @@ export function sessionErrorHandler(options?: SessionErrorHandlerOptions): Error
     const status = statusOf(err, req);
     const cookieSessionId = (req as { sessionID?: string }).sessionID;
     const error = messageOf(err, status, resolved.exposeErrors, cookieSessionId);
-    logError(runtime, req, resolved.logger, { err: redactError(err, cookieSessionId), sessionId, status, persistent: state.persistent }, status >= 500 ? 'request failed' : 'request rejected');
+    logError(
+      runtime,
+      req,
+      resolved.logger,
+      { err: redactError(err, cookieSessionId), sessionId, status, persistent: state.persistent },
+      status >= 500 ? 'request failed' : 'request rejected',
+    );
     if (runtime) {
-      recordActivity(runtime, req, { eventId: randomId(), sessionId, type: 'error', details: { status, message: error }, at: runtime.config.now() });
+      recordActivity(runtime, req, {
+        eventId: randomId(),
+        sessionId,
+        type: 'error',
+        details: { status, message: error },
+        at: runtime.config.now(),
+      });
     }
     const body: Record<string, unknown> = resolved.problem
-      ? { type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, detail: error, sessionId, message: resolved.supportMessage }
+      ? {
+          type: 'about:blank',
+          title: STATUS_CODES[status] ?? 'Error',
+          status,
+          detail: error,
+          sessionId,
+          message: resolved.supportMessage,
+        }
       : { error, sessionId, message: resolved.supportMessage };
     void enrich(resolved, runtime, body, { err, req, sessionId, status }).then((final) => {
       if (res.headersSent) return;
@@ -165,7 +206,12 @@ async function enrich(
     if (typeof enriched === 'object' && enriched !== null) return enriched as Record<string, unknown>;
     throw new TypeError(`enrichError returned ${describeValue(enriched)}, not an object`);
   } catch (err) {
-    recordFailure(runtime, 'hookFailures', 'express-logical-session: enrichError failed; sending the default error body', err);
+    recordFailure(
+      runtime,
+      'hookFailures',
+      'express-logical-session: enrichError failed; sending the default error body',
+      err,
+    );
     return body;
   }
 }

@@ -10,6 +10,15 @@ export type { StoredLogicalSession } from './session-state.js';
 export type { Duration } from './duration.js';
 export type { ActivityRecord, ActivitySink } from './activity/types.js';
 export type {
-  ActivityEvent, ActivityOptions, EnrichErrorContext, LoggerLike, LogicalSessionHooks, LogicalSessionOptions,
-  MaybePromise, SessionEndEvent, SessionInfo, SessionReason, SessionStartEvent,
+  ActivityEvent,
+  ActivityOptions,
+  EnrichErrorContext,
+  LoggerLike,
+  LogicalSessionHooks,
+  LogicalSessionOptions,
+  MaybePromise,
+  SessionEndEvent,
+  SessionInfo,
+  SessionReason,
+  SessionStartEvent,
 } from './types.js';

@@ -11,7 +11,13 @@ export function recordActivity(runtime: Runtime, req: Request, record: ActivityR
   runtime.dispatcher?.push(record);
 }
 
-export function emitSessionEnd(runtime: Runtime, req: Request, sessionId: string, reason: SessionReason, at: number): void {
+export function emitSessionEnd(
+  runtime: Runtime,
+  req: Request,
+  sessionId: string,
+  reason: SessionReason,
+  at: number,
+): void {
   const eventId = lifecycleEventId('session.end', sessionId);
   if (!claimEvent(runtime, eventId)) return;
   runtime.stats.sessionsEnded++;
@@ -26,7 +32,8 @@ export function emitSessionStart(runtime: Runtime, req: Request, state: RequestS
   if (!claimEvent(runtime, eventId)) return;
   runtime.stats.sessionsStarted++;
   const { previousId, createdAt: at } = state;
-  const event = previousId === undefined ? { eventId, sessionId, reason, at } : { eventId, sessionId, previousId, reason, at };
+  const event =
+    previousId === undefined ? { eventId, sessionId, reason, at } : { eventId, sessionId, previousId, reason, at };
   safeLog(runtime, 'info', { sessionId, previousId, reason, eventId }, 'session.start');
   callHook(runtime, 'onSessionStart', runtime.config.hooks.onSessionStart, event, req);
   const details = previousId === undefined ? { reason } : { reason, previousId };
@@ -51,7 +58,11 @@ export function generateId(runtime: Runtime, req: Request, generation: number): 
     try {
       const id = custom(req);
       if (isUsableId(id)) return id;
-      reportFailure(runtime, 'express-logical-session: generateId returned no usable ID (1-128 visible ASCII characters); using the derived ID', new TypeError(describeRejectedId(id)));
+      reportFailure(
+        runtime,
+        'express-logical-session: generateId returned no usable ID (1-128 visible ASCII characters); using the derived ID',
+        new TypeError(describeRejectedId(id)),
+      );
     } catch (err) {
       reportFailure(runtime, 'express-logical-session: generateId threw; using the derived ID', err);
     }

@@ -6,7 +6,16 @@ import { emitSessionStart, generateId, rotate } from './lifecycle.js';
 import { bindRequestLogger } from './logging.js';
 import { resolveOptions } from './options.js';
 import { createRuntime, recordFailure, safeLog, type LogicalSessionStats, type Runtime } from './runtime.js';
-import { getState, readStored, setState, toInfo, toStored, type LiveSession, type RequestState, type StoredFields } from './session-state.js';
+import {
+  getState,
+  readStored,
+  setState,
+  toInfo,
+  toStored,
+  type LiveSession,
+  type RequestState,
+  type StoredFields,
+} from './session-state.js';
 import type { LogicalSessionOptions, SessionReason } from './types.js';
 
 /**
@@ -62,7 +71,12 @@ export function logicalSession(options?: LogicalSessionOptions): LogicalSessionM
       }
       runtime.stats.requestScoped++;
       const state = requestScopedState(runtime, req, runtime.config.now());
-      safeLog(runtime, 'warn', { sessionId: state.context.sessionId }, 'express-session gave no session (store disconnected?); using a request-scoped logical session ID');
+      safeLog(
+        runtime,
+        'warn',
+        { sessionId: state.context.sessionId },
+        'express-session gave no session (store disconnected?); using a request-scoped logical session ID',
+      );
       proceed(runtime, req, res, next, state);
       return;
     }
@@ -78,13 +92,25 @@ export function logicalSession(options?: LogicalSessionOptions): LogicalSessionM
   });
 }
 
-function newState(runtime: Runtime | undefined, req: Request, sessionId: string, fields: Omit<RequestState, 'runtime' | 'context'>): RequestState {
+function newState(
+  runtime: Runtime | undefined,
+  req: Request,
+  sessionId: string,
+  fields: Omit<RequestState, 'runtime' | 'context'>,
+): RequestState {
   // One literal with a fixed shape (no spread of a second object). Nothing in it points back to
   // `req`: that back-reference alone made each request's garbage cost 13-16 µs more to collect
   // (bench/FINDINGS.md).
   const state: RequestState = {
-    runtime, context: { sessionId, log: undefined }, createdAt: fields.createdAt, lastActivityAt: fields.lastActivityAt, previousId: fields.previousId,
-    generation: fields.generation, isNew: fields.isNew, persistent: fields.persistent, pending: fields.pending,
+    runtime,
+    context: { sessionId, log: undefined },
+    createdAt: fields.createdAt,
+    lastActivityAt: fields.lastActivityAt,
+    previousId: fields.previousId,
+    generation: fields.generation,
+    isNew: fields.isNew,
+    persistent: fields.persistent,
+    pending: fields.pending,
   };
   setState(req, state);
   return state;
@@ -92,13 +118,25 @@ function newState(runtime: Runtime | undefined, req: Request, sessionId: string,
 
 export function requestScopedState(runtime: Runtime | undefined, req: Request, now: number): RequestState {
   return newState(runtime, req, randomId(), {
-    createdAt: now, lastActivityAt: now, previousId: undefined, generation: 0, isNew: true, persistent: false, pending: false,
+    createdAt: now,
+    lastActivityAt: now,
+    previousId: undefined,
+    generation: 0,
+    isNew: true,
+    persistent: false,
+    pending: false,
   });
 }
 
 export function storedState(runtime: Runtime | undefined, req: Request, stored: StoredFields): RequestState {
   return newState(runtime, req, stored.id, {
-    createdAt: stored.c, lastActivityAt: stored.a, previousId: stored.p, generation: stored.g, isNew: false, persistent: true, pending: false,
+    createdAt: stored.c,
+    lastActivityAt: stored.a,
+    previousId: stored.p,
+    generation: stored.g,
+    isNew: false,
+    persistent: true,
+    pending: false,
   });
 }
 
@@ -108,7 +146,12 @@ function prepare(runtime: Runtime, req: Request, res: Response, next: NextFuncti
   const stored = readStored(session.els);
   if (stored === undefined) {
     if (session.els !== undefined) {
-      safeLog(runtime, 'warn', {}, 'express-logical-session: session data under `els` is malformed; starting a new logical session');
+      safeLog(
+        runtime,
+        'warn',
+        {},
+        'express-logical-session: session data under `els` is malformed; starting a new logical session',
+      );
     }
     startNewSession(runtime, req, res, next, session, now);
     return;
@@ -152,9 +195,16 @@ function askPolicy(
   decide: (reason: string | undefined) => void,
 ): void {
   const failed = (err: unknown): void => {
-    recordFailure(runtime, 'hookFailures', 'express-logical-session: hook shouldRegenerate failed; keeping the ID', err, { hook: 'shouldRegenerate' });
+    recordFailure(
+      runtime,
+      'hookFailures',
+      'express-logical-session: hook shouldRegenerate failed; keeping the ID',
+      err,
+      { hook: 'shouldRegenerate' },
+    );
   };
-  const accept = (answer: unknown): string | undefined => (typeof answer === 'string' && answer !== '' ? answer : undefined);
+  const accept = (answer: unknown): string | undefined =>
+    typeof answer === 'string' && answer !== '' ? answer : undefined;
   let answer: unknown;
   try {
     answer = policy(toInfo(state), req);
@@ -164,16 +214,26 @@ function askPolicy(
     return;
   }
   if (answer instanceof Promise) {
-    answer.then((value: unknown) => decide(accept(value)), (err: unknown) => {
-      failed(err);
-      decide(undefined);
-    });
+    answer.then(
+      (value: unknown) => decide(accept(value)),
+      (err: unknown) => {
+        failed(err);
+        decide(undefined);
+      },
+    );
     return;
   }
   decide(accept(answer));
 }
 
-function touchOrProceed(runtime: Runtime, req: Request, res: Response, next: NextFunction, state: RequestState, now: number): void {
+function touchOrProceed(
+  runtime: Runtime,
+  req: Request,
+  res: Response,
+  next: NextFunction,
+  state: RequestState,
+  now: number,
+): void {
   if (now - state.lastActivityAt < runtime.config.touchInterval) {
     if (runtime.config.logger?.isLevelEnabled?.('debug') !== false) {
       safeLog(runtime, 'debug', { sessionId: state.context.sessionId }, 'session.reuse');
@@ -195,9 +255,22 @@ function touchOrProceed(runtime: Runtime, req: Request, res: Response, next: Nex
   persistThenProceed(runtime, req, res, next, state);
 }
 
-function startNewSession(runtime: Runtime, req: Request, res: Response, next: NextFunction, session: LiveSession, now: number): void {
+function startNewSession(
+  runtime: Runtime,
+  req: Request,
+  res: Response,
+  next: NextFunction,
+  session: LiveSession,
+  now: number,
+): void {
   const state = newState(runtime, req, generateId(runtime, req, 0), {
-    createdAt: now, lastActivityAt: now, previousId: undefined, generation: 0, isNew: true, persistent: true, pending: runtime.config.lazy,
+    createdAt: now,
+    lastActivityAt: now,
+    previousId: undefined,
+    generation: 0,
+    isNew: true,
+    persistent: true,
+    pending: runtime.config.lazy,
   });
   if (state.pending) {
     storeOnFirstSave(runtime, req, session, state);
@@ -219,8 +292,20 @@ function startNewSession(runtime: Runtime, req: Request, res: Response, next: Ne
       // Without req.session, express-session neither sets the cookie nor retries the save.
       (req as { session?: unknown }).session = undefined;
       const scoped = requestScopedState(runtime, req, now);
-      recordFailure(runtime, 'storeFailures', 'express-logical-session: storing a new session failed; answering 503', err, { sessionId: scoped.context.sessionId });
-      next(new LogicalSessionError(ErrorCodes.STORE_FAILED, 'The session store is unavailable: the new session could not be stored.', { cause: err, status: 503 }));
+      recordFailure(
+        runtime,
+        'storeFailures',
+        'express-logical-session: storing a new session failed; answering 503',
+        err,
+        { sessionId: scoped.context.sessionId },
+      );
+      next(
+        new LogicalSessionError(
+          ErrorCodes.STORE_FAILED,
+          'The session store is unavailable: the new session could not be stored.',
+          { cause: err, status: 503 },
+        ),
+      );
       return;
     }
     emitSessionStart(runtime, req, state, 'new');
@@ -270,12 +355,24 @@ export function materialize(runtime: Runtime, req: Request, state: RequestState,
  * its stale copy over data another request saved meanwhile; express-session records the save, so
  * it will not save again at the end unless the route changes the session.
  */
-function persistThenProceed(runtime: Runtime, req: Request, res: Response, next: NextFunction, state: RequestState): void {
+function persistThenProceed(
+  runtime: Runtime,
+  req: Request,
+  res: Response,
+  next: NextFunction,
+  state: RequestState,
+): void {
   const session: LiveSession = req.session;
   session.els = toStored(state);
   session.save((err?: unknown) => {
     if (err) {
-      recordFailure(runtime, 'storeFailures', 'express-logical-session: saving the session failed; the request goes on', err, { sessionId: state.context.sessionId });
+      recordFailure(
+        runtime,
+        'storeFailures',
+        'express-logical-session: saving the session failed; the request goes on',
+        err,
+        { sessionId: state.context.sessionId },
+      );
     }
     proceed(runtime, req, res, next, state);
   });
@@ -291,4 +388,3 @@ function proceed(runtime: Runtime, req: Request, res: Response, next: NextFuncti
     next();
   }
 }
-

@@ -28,8 +28,17 @@ export interface ResolvedActivity {
 }
 
 const OPTION_NAMES = [
-  'idleTimeout', 'absoluteTimeout', 'touchInterval', 'persist', 'logger',
-  'exposeHeader', 'generateId', 'hooks', 'activity', 'asyncContext', 'now',
+  'idleTimeout',
+  'absoluteTimeout',
+  'touchInterval',
+  'persist',
+  'logger',
+  'exposeHeader',
+  'generateId',
+  'hooks',
+  'activity',
+  'asyncContext',
+  'now',
 ] as const;
 const HOOK_NAMES = ['onSessionStart', 'onSessionEnd', 'onActivity', 'shouldRegenerate', 'enrichError'] as const;
 const DEFAULT_HEADER = 'X-Session-Id';
@@ -57,13 +66,19 @@ function distance(a: string, b: string): number {
 }
 
 /** Throws for names outside `known`, suggesting the closest known name. */
-export function rejectUnknown(kind: string, given: object, known: readonly string[], caller = 'logicalSession()'): void {
+export function rejectUnknown(
+  kind: string,
+  given: object,
+  known: readonly string[],
+  caller = 'logicalSession()',
+): void {
   for (const name of Object.keys(given)) {
     if (known.includes(name)) continue;
     const closest = [...known].sort((a, b) => distance(name, a) - distance(name, b))[0] ?? '';
-    const hint = distance(name, closest) <= Math.max(2, Math.floor(closest.length / 3))
-      ? `Did you mean \`${closest}\`?`
-      : `Known ${kind}s: ${known.join(', ')}.`;
+    const hint =
+      distance(name, closest) <= Math.max(2, Math.floor(closest.length / 3))
+        ? `Did you mean \`${closest}\`?`
+        : `Known ${kind}s: ${known.join(', ')}.`;
     throw new LogicalSessionError(ErrorCodes.UNKNOWN_OPTION, `${caller}: unknown ${kind} \`${name}\`. ${hint}`);
   }
 }
@@ -73,18 +88,27 @@ function timeout(option: string, value: unknown, fallback: number | false): numb
   if (value === false) return false;
   const ms = parseDuration(value);
   if (ms === undefined || ms <= 0) {
-    throw invalid(option, value, "Use milliseconds (a positive number) or a duration string such as '90s', '30m', '1h' or '7d', or false to disable.");
+    throw invalid(
+      option,
+      value,
+      "Use milliseconds (a positive number) or a duration string such as '90s', '30m', '1h' or '7d', or false to disable.",
+    );
   }
   return ms;
 }
 
 function touchInterval(value: unknown, idle: number | false): number {
-  const ms = value === undefined ? Math.min(60_000, idle === false ? 60_000 : Math.floor(idle / 2)) : parseDuration(value);
+  const ms =
+    value === undefined ? Math.min(60_000, idle === false ? 60_000 : Math.floor(idle / 2)) : parseDuration(value);
   if (ms === undefined) {
     throw invalid('touchInterval', value, "Use milliseconds or a duration string such as '30s' or '1m'.");
   }
   if (idle !== false && ms >= idle) {
-    throw invalid('touchInterval', value, `It must be shorter than \`idleTimeout\` (${idle} ms), or sessions would time out between writes; '1m' suits a '30m' idleTimeout.`);
+    throw invalid(
+      'touchInterval',
+      value,
+      `It must be shorter than \`idleTimeout\` (${idle} ms), or sessions would time out between writes; '1m' suits a '30m' idleTimeout.`,
+    );
   }
   return ms;
 }
@@ -128,10 +152,15 @@ function positiveInteger(option: string, value: unknown): number | undefined {
 
 function activity(value: unknown): ResolvedActivity | undefined {
   if (value === undefined) return undefined;
-  const options: Partial<ActivityOptions> = isSink(value) || Array.isArray(value) ? { sinks: value as ActivitySink[] } : (value as ActivityOptions);
+  const options: Partial<ActivityOptions> =
+    isSink(value) || Array.isArray(value) ? { sinks: value as ActivitySink[] } : (value as ActivityOptions);
   const sinks: unknown[] = Array.isArray(options.sinks) ? options.sinks : [options.sinks];
   if (typeof options !== 'object' || sinks.length === 0 || !sinks.every(isSink)) {
-    throw invalid('activity', value, 'Pass a sink with a write(batch) method, an array of sinks, or { sinks, batchSize, flushInterval, maxBuffer, writeTimeout }.');
+    throw invalid(
+      'activity',
+      value,
+      'Pass a sink with a write(batch) method, an array of sinks, or { sinks, batchSize, flushInterval, maxBuffer, writeTimeout }.',
+    );
   }
   rejectUnknown('activity option', options, ['sinks', 'batchSize', 'flushInterval', 'maxBuffer', 'writeTimeout']);
   return {
@@ -162,20 +191,35 @@ export function resolveOptions(options: unknown, extraArguments: number): Config
     );
   }
   if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
-    throw new LogicalSessionError(ErrorCodes.INVALID_OPTION, `logicalSession(): expected an options object, received ${describeValue(options)}. Call logicalSession() or logicalSession({ idleTimeout: '30m' }).`);
+    throw new LogicalSessionError(
+      ErrorCodes.INVALID_OPTION,
+      `logicalSession(): expected an options object, received ${describeValue(options)}. Call logicalSession() or logicalSession({ idleTimeout: '30m' }).`,
+    );
   }
   const given = (options ?? {}) as Record<string, unknown>;
   rejectUnknown('option', given, OPTION_NAMES);
   const idleTimeout = timeout('idleTimeout', given.idleTimeout, 30 * 60_000);
   const persist = given.persist ?? 'eager';
   if (persist !== 'eager' && persist !== 'lazy') {
-    throw invalid('persist', given.persist, "Use 'eager' (store the ID on the first request) or 'lazy' (store it when the app first saves the session).");
+    throw invalid(
+      'persist',
+      given.persist,
+      "Use 'eager' (store the ID on the first request) or 'lazy' (store it when the app first saves the session).",
+    );
   }
   if (given.asyncContext !== undefined && typeof given.asyncContext !== 'boolean') {
-    throw invalid('asyncContext', given.asyncContext, 'Pass true (currentSessionId() works) or false (it returns undefined, saving CPU on Node 20).');
+    throw invalid(
+      'asyncContext',
+      given.asyncContext,
+      'Pass true (currentSessionId() works) or false (it returns undefined, saving CPU on Node 20).',
+    );
   }
   if (given.logger !== undefined && !isLogger(given.logger)) {
-    throw invalid('logger', given.logger, 'Pass a pino logger, e.g. logger: pino(), or anything with info, debug, warn, error and child methods.');
+    throw invalid(
+      'logger',
+      given.logger,
+      'Pass a pino logger, e.g. logger: pino(), or anything with info, debug, warn, error and child methods.',
+    );
   }
   return {
     idleTimeout,
@@ -184,7 +228,11 @@ export function resolveOptions(options: unknown, extraArguments: number): Config
     lazy: persist === 'lazy',
     logger: given.logger,
     exposeHeader: exposeHeader(given.exposeHeader),
-    generateId: functionOption('generateId', given.generateId, '(req) => crypto.randomUUID()') as Configuration['generateId'],
+    generateId: functionOption(
+      'generateId',
+      given.generateId,
+      '(req) => crypto.randomUUID()',
+    ) as Configuration['generateId'],
     hooks: hooks(given.hooks),
     activity: activity(given.activity),
     asyncContext: given.asyncContext !== false,

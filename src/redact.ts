@@ -15,7 +15,8 @@ export function redactError(err: unknown, cookieSessionId: string | undefined): 
   if (err.stack !== undefined) copy.stack = redact(err.stack, cookieSessionId);
   for (const key of ['code', 'status', 'statusCode'] as const) {
     const value = (err as unknown as Record<string, unknown>)[key];
-    if (typeof value === 'string' || typeof value === 'number') copy[key] = typeof value === 'string' ? redact(value, cookieSessionId) : value;
+    if (typeof value === 'string' || typeof value === 'number')
+      copy[key] = typeof value === 'string' ? redact(value, cookieSessionId) : value;
   }
   return copy;
 }

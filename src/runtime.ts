@@ -83,17 +83,31 @@ export class RecentMemory<V> {
 
 export function createRuntime(config: Configuration): Runtime {
   const stats: LogicalSessionStats = {
-    sessionsStarted: 0, sessionsEnded: 0, hookFailures: 0, storeFailures: 0, loggerFailures: 0, requestScoped: 0,
+    sessionsStarted: 0,
+    sessionsEnded: 0,
+    hookFailures: 0,
+    storeFailures: 0,
+    loggerFailures: 0,
+    requestScoped: 0,
   };
-  const dispatcher = config.activity && createActivityDispatcher({
-    sinks: [...config.activity.sinks],
-    batchSize: config.activity.batchSize,
-    flushInterval: config.activity.flushInterval,
-    maxBuffer: config.activity.maxBuffer,
-    writeTimeout: config.activity.writeTimeout,
-    logger: config.logger,
-  });
-  return { config, stats, dispatcher, sessionSeen: false, firedEvents: new RecentMemory(RECENT_KEPT), recentTouches: new RecentMemory(RECENT_KEPT) };
+  const dispatcher =
+    config.activity &&
+    createActivityDispatcher({
+      sinks: [...config.activity.sinks],
+      batchSize: config.activity.batchSize,
+      flushInterval: config.activity.flushInterval,
+      maxBuffer: config.activity.maxBuffer,
+      writeTimeout: config.activity.writeTimeout,
+      logger: config.logger,
+    });
+  return {
+    config,
+    stats,
+    dispatcher,
+    sessionSeen: false,
+    firedEvents: new RecentMemory(RECENT_KEPT),
+    recentTouches: new RecentMemory(RECENT_KEPT),
+  };
 }
 
 /** Records an event ID; `false` when it was already fired in this process. */
@@ -117,7 +131,10 @@ export function reportFailure(runtime: Runtime | undefined, message: string, err
   }
   if (!warnedWithoutLogger) {
     warnedWithoutLogger = true;
-    process.emitWarning(`${message} (set the \`logger\` option of logicalSession() to see every such failure)`, 'LogicalSessionWarning');
+    process.emitWarning(
+      `${message} (set the \`logger\` option of logicalSession() to see every such failure)`,
+      'LogicalSessionWarning',
+    );
   }
 }
 
@@ -134,7 +151,12 @@ export function recordFailure(
 }
 
 /** Logs through the configured logger; a logger that throws is counted, never propagated. */
-export function safeLog(runtime: Runtime | undefined, level: 'info' | 'debug' | 'warn' | 'error', fields: object, message: string): void {
+export function safeLog(
+  runtime: Runtime | undefined,
+  level: 'info' | 'debug' | 'warn' | 'error',
+  fields: object,
+  message: string,
+): void {
   if (!runtime?.config.logger) return;
   try {
     runtime.config.logger[level](fields, message);
@@ -147,7 +169,12 @@ export function safeLog(runtime: Runtime | undefined, level: 'info' | 'debug' | 
  * Calls a user hook without letting it fail or delay the request: sync throws and async
  * rejections are reported and counted, and the promise is never awaited.
  */
-export function callHook<A extends unknown[]>(runtime: Runtime, name: string, hook: ((...args: A) => unknown) | undefined, ...args: A): void {
+export function callHook<A extends unknown[]>(
+  runtime: Runtime,
+  name: string,
+  hook: ((...args: A) => unknown) | undefined,
+  ...args: A
+): void {
   if (!hook) return;
   const failed = (err: unknown): void => {
     recordFailure(runtime, 'hookFailures', `express-logical-session: hook ${name} failed`, err, { hook: name });

@@ -6,7 +6,10 @@ import type { SessionInfo } from './types.js';
 
 function assertRequest(req: unknown, fn: string): asserts req is Request {
   if (typeof req !== 'object' || req === null || !('headers' in req)) {
-    throw new LogicalSessionError(ErrorCodes.INVALID_ARGUMENT, `${fn}(req) needs the Express request, received ${describeValue(req)}.`);
+    throw new LogicalSessionError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `${fn}(req) needs the Express request, received ${describeValue(req)}.`,
+    );
   }
 }
 
@@ -74,7 +77,10 @@ export function getSessionInfo(req: Request): SessionInfo {
  */
 export function sessionScopedKey(req: Request, key: string): string {
   if (typeof key !== 'string' || key === '') {
-    throw new LogicalSessionError(ErrorCodes.INVALID_ARGUMENT, `sessionScopedKey(req, key) needs a non-empty string key, received ${describeValue(key)}.`);
+    throw new LogicalSessionError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `sessionScopedKey(req, key) needs a non-empty string key, received ${describeValue(key)}.`,
+    );
   }
   return `${getSessionId(req)}:${key}`;
 }

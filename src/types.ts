@@ -15,14 +15,7 @@ import type { Duration } from './duration.js';
  * ```
  */
 export type SessionReason =
-  | 'new'
-  | 'idle-timeout'
-  | 'absolute-timeout'
-  | 'regenerate'
-  | 'restart'
-  | 'policy'
-  | 'logout'
-  | (string & {});
+  'new' | 'idle-timeout' | 'absolute-timeout' | 'regenerate' | 'restart' | 'policy' | 'logout' | (string & {});
 
 /**
  * Passed to `onSessionStart`: a logical session began (OpenTelemetry `session.start`).

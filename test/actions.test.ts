@@ -1,8 +1,14 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import {
-  endSession, getSessionId, getSessionInfo, regenerateSessionId, restartSession, rotateSessionCookie,
-  type SessionEndEvent, type SessionStartEvent,
+  endSession,
+  getSessionId,
+  getSessionInfo,
+  regenerateSessionId,
+  restartSession,
+  rotateSessionCookie,
+  type SessionEndEvent,
+  type SessionStartEvent,
 } from '../src/index.js';
 import { bareRequest, buildApp, CountingStore, expressVersions } from './helpers/app.js';
 
@@ -20,10 +26,19 @@ describe.each(expressVersions)('session actions on $name', ({ express }) => {
     const { app } = buildApp({
       express,
       store,
-      options: { exposeHeader: true, hooks: { onSessionStart: (e) => void starts.push(e), onSessionEnd: (e) => void ends.push(e) } },
+      options: {
+        exposeHeader: true,
+        hooks: { onSessionStart: (e) => void starts.push(e), onSessionEnd: (e) => void ends.push(e) },
+      },
       routes: (router) => {
         const data = (req: import('express').Request) => req.session as unknown as Data;
-        router.get('/state', (req, res) => res.json({ id: getSessionId(req), info: getSessionInfo(req), data: { cart: data(req).cart, user: data(req).user } }));
+        router.get('/state', (req, res) =>
+          res.json({
+            id: getSessionId(req),
+            info: getSessionInfo(req),
+            data: { cart: data(req).cart, user: data(req).user },
+          }),
+        );
         router.post('/cart', (req, res) => {
           data(req).cart = 'book';
           res.json({ id: getSessionId(req) });
@@ -52,7 +67,11 @@ describe.each(expressVersions)('session actions on $name', ({ express }) => {
     expect(regenerated.body.id).not.toBe(first);
     expect(regenerated.headers['x-session-id']).toBe(regenerated.body.id);
     const state = await agent.get('/state');
-    expect(state.body).toMatchObject({ id: regenerated.body.id, data: { cart: 'book' }, info: { previousId: first, generation: 1 } });
+    expect(state.body).toMatchObject({
+      id: regenerated.body.id,
+      data: { cart: 'book' },
+      info: { previousId: first, generation: 1 },
+    });
     expect(ends).toEqual([expect.objectContaining({ sessionId: first, reason: 'wizard' })]);
     expect(starts.at(-1)).toMatchObject({ sessionId: regenerated.body.id, previousId: first, reason: 'wizard' });
   });

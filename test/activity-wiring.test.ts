@@ -1,6 +1,13 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { endSession, getSessionId, logActivity, sessionErrorHandler, type ActivityRecord, type ActivitySink } from '../src/index.js';
+import {
+  endSession,
+  getSessionId,
+  logActivity,
+  sessionErrorHandler,
+  type ActivityRecord,
+  type ActivitySink,
+} from '../src/index.js';
 import { buildApp } from './helpers/app.js';
 
 /** The simplest sink a user can write: collect batches in memory. */
@@ -46,7 +53,10 @@ describe('logicalSession({ activity })', () => {
     await middleware.close();
     expect(sink.closed).toBe(true);
     expect(sink.records.map((r) => [r.type, r.sessionId])).toEqual([
-      ['session.start', id], ['workflow.step', id], ['error', id], ['session.end', id],
+      ['session.start', id],
+      ['workflow.step', id],
+      ['error', id],
+      ['session.end', id],
     ]);
     const [start, step, error, end] = sink.records;
     expect(start!.details).toEqual({ reason: 'new' });
@@ -61,10 +71,11 @@ describe('logicalSession({ activity })', () => {
     const bad: ActivitySink = { write: () => Promise.reject(new Error('database gone')) };
     const { app, middleware } = buildApp({
       options: { activity: [bad, good] },
-      routes: (router) => router.get('/id', (req, res) => {
-        logActivity(req, 'view');
-        res.json({ id: getSessionId(req) });
-      }),
+      routes: (router) =>
+        router.get('/id', (req, res) => {
+          logActivity(req, 'view');
+          res.json({ id: getSessionId(req) });
+        }),
     });
     await request(app).get('/id').expect(200);
     await middleware.close();

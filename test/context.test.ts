@@ -12,7 +12,7 @@ afterAll(() => Promise.all(servers.map((s) => new Promise((resolve) => s.close(r
 
 describe.each(expressVersions)('currentSessionId() isolation on $name', ({ express }) => {
   it.each(['before', 'after'] as const)(
-    '50 sessions x 4 parallel requests, express.json() mounted %s logicalSession(), timers and I/O: never another request\'s ID',
+    "50 sessions x 4 parallel requests, express.json() mounted %s logicalSession(), timers and I/O: never another request's ID",
     async (bodyParser) => {
       const json = express.json();
       const mismatches: string[] = [];
@@ -42,13 +42,18 @@ describe.each(expressVersions)('currentSessionId() isolation on $name', ({ expre
       servers.push(server);
       const port = (server.address() as AddressInfo).port;
       const agents = Array.from({ length: 50 }, () => request.agent(`http://127.0.0.1:${port}`));
-      const firstIds = await Promise.all(agents.map(async (agent) => (await agent.post('/work').send({ n: -1 })).body.id as string));
-      const results = await Promise.all(agents.flatMap((agent, i) =>
-        Array.from({ length: 4 }, async (_, n) => {
-          await delay(Math.random() * 10);
-          const res = await agent.post('/work').send({ n });
-          return { i, n, body: res.body as { id: string; current: string; echo: number } };
-        })));
+      const firstIds = await Promise.all(
+        agents.map(async (agent) => (await agent.post('/work').send({ n: -1 })).body.id as string),
+      );
+      const results = await Promise.all(
+        agents.flatMap((agent, i) =>
+          Array.from({ length: 4 }, async (_, n) => {
+            await delay(Math.random() * 10);
+            const res = await agent.post('/work').send({ n });
+            return { i, n, body: res.body as { id: string; current: string; echo: number } };
+          }),
+        ),
+      );
       expect(mismatches).toEqual([]);
       expect(new Set(firstIds).size).toBe(50);
       for (const { i, n, body } of results) {
@@ -82,19 +87,36 @@ describe.each(expressVersions)('currentSessionId() isolation on $name', ({ expre
     const server = app.listen(0);
     servers.push(server);
     const port = (server.address() as AddressInfo).port;
-    const bodies = await Promise.all(Array.from({ length: 20 }, (_, n) => new Promise<{ id: string; current?: string }>((resolve, reject) => {
-      const body = JSON.stringify({ n, padding: 'x'.repeat(1000) });
-      const path = n % 2 === 0 ? '/slow-upload' : '/slow-stream';
-      const req = http.request({ port, method: 'POST', path, headers: { 'content-type': n % 2 === 0 ? 'application/json' : 'application/octet-stream', 'content-length': Buffer.byteLength(body) } }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve(JSON.parse(text) as { id: string; current?: string }));
-      });
-      req.on('error', reject);
-      req.write(body.slice(0, 10));
-      setTimeout(() => req.end(body.slice(10)), 50 + n * 5);
-    })));
+    const bodies = await Promise.all(
+      Array.from(
+        { length: 20 },
+        (_, n) =>
+          new Promise<{ id: string; current?: string }>((resolve, reject) => {
+            const body = JSON.stringify({ n, padding: 'x'.repeat(1000) });
+            const path = n % 2 === 0 ? '/slow-upload' : '/slow-stream';
+            const req = http.request(
+              {
+                port,
+                method: 'POST',
+                path,
+                headers: {
+                  'content-type': n % 2 === 0 ? 'application/json' : 'application/octet-stream',
+                  'content-length': Buffer.byteLength(body),
+                },
+              },
+              (res) => {
+                let text = '';
+                res.setEncoding('utf8');
+                res.on('data', (chunk: string) => (text += chunk));
+                res.on('end', () => resolve(JSON.parse(text) as { id: string; current?: string }));
+              },
+            );
+            req.on('error', reject);
+            req.write(body.slice(0, 10));
+            setTimeout(() => req.end(body.slice(10)), 50 + n * 5);
+          }),
+      ),
+    );
     for (const body of bodies) expect(body.current).toBe(body.id);
     expect(seen.every((id) => id !== undefined)).toBe(true);
   });
@@ -103,7 +125,8 @@ describe.each(expressVersions)('currentSessionId() isolation on $name', ({ expre
     const { app } = buildApp({
       express,
       options: { asyncContext: false },
-      routes: (router) => router.get('/id', (req, res) => res.json({ id: getSessionId(req), current: currentSessionId() ?? null })),
+      routes: (router) =>
+        router.get('/id', (req, res) => res.json({ id: getSessionId(req), current: currentSessionId() ?? null })),
     });
     const res = await request(app).get('/id').expect(200);
     expect(res.body.id).toMatch(/^[0-9a-f-]{36}$/);

@@ -30,7 +30,8 @@ function raisedCodes(): Map<string, string[]> {
   const table = ErrorCodes as Record<string, string>;
   for (const file of sourceFiles(join(root, 'src'))) {
     const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
-    const where = (node: ts.Node): string => `${file.slice(root.length)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
+    const where = (node: ts.Node): string =>
+      `${file.slice(root.length)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
     const visit = (node: ts.Node): void => {
       if (ts.isVariableDeclaration(node) && node.name.getText() === 'ErrorCodes') return;
       if (ts.isPropertyAccessExpression(node) && node.expression.getText() === 'ErrorCodes') {
@@ -45,14 +46,20 @@ function raisedCodes(): Map<string, string[]> {
   return raised;
 }
 
-interface DocumentedCode { code: string; body: string }
+interface DocumentedCode {
+  code: string;
+  body: string;
+}
 
 function documentedCodes(): DocumentedCode[] {
   const doc = readFileSync(join(root, 'docs', 'errors.md'), 'utf8');
-  return doc.split(/^## /m).slice(1).map((section) => {
-    const [heading = '', ...rest] = section.split('\n');
-    return { code: heading.replace(/`/g, '').trim(), body: rest.join('\n') };
-  });
+  return doc
+    .split(/^## /m)
+    .slice(1)
+    .map((section) => {
+      const [heading = '', ...rest] = section.split('\n');
+      return { code: heading.replace(/`/g, '').trim(), body: rest.join('\n') };
+    });
 }
 
 describe('docs/errors.md', () => {
@@ -80,7 +87,9 @@ describe('docs/errors.md', () => {
 
   it('lists every raised code in the exported ErrorCodes table, so users can match on ErrorCodes.X', () => {
     const exported = new Set(Object.values(ErrorCodes));
-    expect([...raised.keys()].filter((code) => !exported.has(code as (typeof ErrorCodes)[keyof typeof ErrorCodes]))).toEqual([]);
+    expect(
+      [...raised.keys()].filter((code) => !exported.has(code as (typeof ErrorCodes)[keyof typeof ErrorCodes])),
+    ).toEqual([]);
   });
 
   it('keeps the summary table in step with the sections', () => {

@@ -10,7 +10,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** A store whose reads fail, as a store that is down does. */
 class FailingStore extends CountingStore {
   failing = false;
-  override get(sid: string, callback: (err: unknown, session?: import('express-session').SessionData | null) => void): void {
+  override get(
+    sid: string,
+    callback: (err: unknown, session?: import('express-session').SessionData | null) => void,
+  ): void {
     if (this.failing) {
       callback(new Error('connect ECONNREFUSED 127.0.0.1:6379'));
       return;
@@ -58,7 +61,11 @@ describe.each(expressVersions)('sessionErrorHandler() on $name', ({ express }) =
     const agent = request.agent(server);
     const id = (await agent.get('/id')).body.id as string;
     const res = await agent.get('/boom').expect(500);
-    expect(res.body).toEqual({ error: 'Internal Server Error', sessionId: id, message: 'Please contact support with this session ID' });
+    expect(res.body).toEqual({
+      error: 'Internal Server Error',
+      sessionId: id,
+      message: 'Please contact support with this session ID',
+    });
     expect(res.text).not.toContain('SELECT');
     expect(res.text).not.toContain('at ');
     const logged = capture.records().find((r) => r.msg === 'request failed');
@@ -78,16 +85,32 @@ describe.each(expressVersions)('sessionErrorHandler() on $name', ({ express }) =
     const { app: server } = app({ format: 'problem', supportMessage: 'Quote this ID to support' });
     const res = await request(server).get('/teapot').expect(418);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ type: 'about:blank', title: "I'm a Teapot", status: 418, detail: 'No coffee here', message: 'Quote this ID to support' });
+    expect(res.body).toMatchObject({
+      type: 'about:blank',
+      title: "I'm a Teapot",
+      status: 418,
+      detail: 'No coffee here',
+      message: 'Quote this ID to support',
+    });
     expect(res.body.sessionId).toMatch(UUID);
   });
 
   it('enriches the body through enrich (sync or async), falling back to the default when it throws', async () => {
     const enriched = app({ enrich: (body, { status }) => Promise.resolve({ ...body, ticket: `T-${status}` }) });
-    expect((await request(enriched.app).get('/boom')).body).toMatchObject({ ticket: 'T-500', error: 'Internal Server Error' });
-    const broken = app({ enrich: () => { throw new Error('enricher bug'); } });
+    expect((await request(enriched.app).get('/boom')).body).toMatchObject({
+      ticket: 'T-500',
+      error: 'Internal Server Error',
+    });
+    const broken = app({
+      enrich: () => {
+        throw new Error('enricher bug');
+      },
+    });
     const res = await request(broken.app).get('/boom').expect(500);
-    expect(res.body).toMatchObject({ error: 'Internal Server Error', sessionId: expect.stringMatching(UUID) as unknown });
+    expect(res.body).toMatchObject({
+      error: 'Internal Server Error',
+      sessionId: expect.stringMatching(UUID) as unknown,
+    });
   });
 
   it('shows thrown messages only with exposeErrors (development)', async () => {
@@ -126,7 +149,11 @@ describe.each(expressVersions)('sessionErrorHandler() on $name', ({ express }) =
 
 describe('sessionErrorHandler() options', () => {
   it('rejects bad options at creation with a LogicalSessionError', () => {
-    expect(() => sessionErrorHandler({ format: 'xml' as 'json' })).toThrow(/option `format` received "xml". Use 'json' or 'problem'/);
-    expect(() => sessionErrorHandler({ suportMessage: 'x' } as SessionErrorHandlerOptions)).toThrow(/^sessionErrorHandler\(\): unknown option `suportMessage`. Did you mean `supportMessage`\?/);
+    expect(() => sessionErrorHandler({ format: 'xml' as 'json' })).toThrow(
+      /option `format` received "xml". Use 'json' or 'problem'/,
+    );
+    expect(() => sessionErrorHandler({ suportMessage: 'x' } as SessionErrorHandlerOptions)).toThrow(
+      /^sessionErrorHandler\(\): unknown option `suportMessage`. Did you mean `supportMessage`\?/,
+    );
   });
 });

@@ -9,7 +9,12 @@ describe('LogicalSessionError', () => {
   it('is a TypeError with a code, status 500 by default and no cause unless given', () => {
     const err = new LogicalSessionError(ErrorCodes.INVALID_OPTION, 'bad option');
     expect(err).toBeInstanceOf(TypeError);
-    expect(err).toMatchObject({ name: 'LogicalSessionError', code: 'ERR_ELS_INVALID_OPTION', status: 500, message: 'bad option' });
+    expect(err).toMatchObject({
+      name: 'LogicalSessionError',
+      code: 'ERR_ELS_INVALID_OPTION',
+      status: 500,
+      message: 'bad option',
+    });
     expect('cause' in err).toBe(false);
   });
 

@@ -17,7 +17,11 @@ describe('examples/basic', () => {
     const login = await agent.post('/login').send({ user: 'grace' }).expect(200);
     expect(login.body).toEqual({ sessionId: id, user: 'grace' });
     const boom = await agent.get('/boom').expect(500);
-    expect(boom.body).toEqual({ error: 'Internal Server Error', sessionId: id, message: 'Please contact support with this session ID' });
+    expect(boom.body).toEqual({
+      error: 'Internal Server Error',
+      sessionId: id,
+      message: 'Please contact support with this session ID',
+    });
     const restarted = await agent.post('/start-over').expect(200);
     expect(restarted.body.sessionId).not.toBe(id);
     await agent.post('/logout').expect(200);

@@ -11,7 +11,11 @@ describe.each(expressVersions)('logging and hooks on $name', ({ express }) => {
   it('logs lifecycle at info with sessionId, previousId and reason, and reuse at debug', async () => {
     const clock = createClock();
     const capture = captureLogger('debug');
-    const { app } = buildApp({ express, options: { logger: capture.logger, now: clock.now }, routes: (r) => r.get('/id', (req, res) => res.json({ id: getSessionId(req) })) });
+    const { app } = buildApp({
+      express,
+      options: { logger: capture.logger, now: clock.now },
+      routes: (r) => r.get('/id', (req, res) => res.json({ id: getSessionId(req) })),
+    });
     const agent = request.agent(app);
     const first = (await agent.get('/id')).body.id as string;
     await agent.get('/id');
@@ -24,19 +28,22 @@ describe.each(expressVersions)('logging and hooks on $name', ({ express }) => {
       ['session.end', first, 'idle-timeout', undefined],
       ['session.start', second, 'idle-timeout', first],
     ]);
-    expect(records.filter((r) => r.msg === 'session.reuse')).toEqual([expect.objectContaining({ level: 20, sessionId: first })]);
+    expect(records.filter((r) => r.msg === 'session.reuse')).toEqual([
+      expect.objectContaining({ level: 20, sessionId: first }),
+    ]);
   });
 
-  it('binds req.log to the ID, with pino-http\'s req.log as parent', async () => {
+  it("binds req.log to the ID, with pino-http's req.log as parent", async () => {
     const capture = captureLogger('info');
     const { app } = buildApp({
       express,
       before: [pinoHttp({ logger: capture.logger, genReqId: () => 'req-42', autoLogging: false })],
       options: { logger: capture.logger },
-      routes: (router) => router.get('/work', (req, res) => {
-        (req as unknown as { log: { info(o: object, m: string): void } }).log.info({ step: 'one' }, 'doing work');
-        res.json({ id: getSessionId(req) });
-      }),
+      routes: (router) =>
+        router.get('/work', (req, res) => {
+          (req as unknown as { log: { info(o: object, m: string): void } }).log.info({ step: 'one' }, 'doing work');
+          res.json({ id: getSessionId(req) });
+        }),
     });
     const res = await request(app).get('/work');
     const line = capture.records().find((r: Logged) => r.msg === 'doing work');
@@ -50,20 +57,25 @@ describe.each(expressVersions)('logging and hooks on $name', ({ express }) => {
     const { app } = buildApp({
       express,
       options: { logger: capture.logger, hooks: { onActivity: (a) => void seen.push(a) } },
-      routes: (router) => router.post('/upload', (req, res) => {
-        logActivity(req, 'upload', { file: 'a.pdf' });
-        logActivity(req, '');
-        logActivity(req, 42 as unknown as string);
-        res.json({ id: getSessionId(req), key: sessionScopedKey(req, 'uploads') });
-      }),
+      routes: (router) =>
+        router.post('/upload', (req, res) => {
+          logActivity(req, 'upload', { file: 'a.pdf' });
+          logActivity(req, '');
+          logActivity(req, 42 as unknown as string);
+          res.json({ id: getSessionId(req), key: sessionScopedKey(req, 'uploads') });
+        }),
     });
     const res = await request(app).post('/upload').expect(200);
     expect(res.body.key).toBe(`${res.body.id}:uploads`);
     expect(seen.map((a) => a.type)).toEqual(['session.start', 'upload']);
     expect(seen[1]).toMatchObject({ sessionId: res.body.id, details: { file: 'a.pdf' } });
     expect(seen[1]!.eventId).not.toBe(seen[0]!.eventId);
-    expect(capture.records().filter((r) => r.msg === 'activity')).toEqual([expect.objectContaining({ activity: 'upload', sessionId: res.body.id })]);
-    expect(capture.records().filter((r) => /logActivity needs a non-empty string type/.test(String(r.msg)))).toHaveLength(2);
+    expect(capture.records().filter((r) => r.msg === 'activity')).toEqual([
+      expect.objectContaining({ activity: 'upload', sessionId: res.body.id }),
+    ]);
+    expect(
+      capture.records().filter((r) => /logActivity needs a non-empty string type/.test(String(r.msg))),
+    ).toHaveLength(2);
   });
 
   it('never fails or delays a request for a throwing, rejecting or hanging hook; failures are logged and counted', async () => {
@@ -78,10 +90,11 @@ describe.each(expressVersions)('logging and hooks on $name', ({ express }) => {
           onActivity: () => Promise.reject(new Error('sink unreachable')),
         },
       },
-      routes: (router) => router.get('/id', (req, res) => {
-        logActivity(req, 'view');
-        res.json({ id: getSessionId(req) });
-      }),
+      routes: (router) =>
+        router.get('/id', (req, res) => {
+          logActivity(req, 'view');
+          res.json({ id: getSessionId(req) });
+        }),
     });
     const started = Date.now();
     const res = await request(app).get('/id').expect(200);
@@ -101,7 +114,11 @@ describe.each(expressVersions)('logging and hooks on $name', ({ express }) => {
         throw new Error('disk full');
       },
     });
-    const { app, middleware } = buildApp({ express, options: { logger: broken }, routes: (r) => r.get('/id', (req, res) => res.json({ id: getSessionId(req) })) });
+    const { app, middleware } = buildApp({
+      express,
+      options: { logger: broken },
+      routes: (r) => r.get('/id', (req, res) => res.json({ id: getSessionId(req) })),
+    });
     await request(app).get('/id').expect(200);
     expect(middleware.stats.loggerFailures).toBeGreaterThan(0);
   });

@@ -1,6 +1,12 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { currentSessionId, getSessionId, getSessionInfo, type SessionEndEvent, type SessionStartEvent } from '../src/index.js';
+import {
+  currentSessionId,
+  getSessionId,
+  getSessionInfo,
+  type SessionEndEvent,
+  type SessionStartEvent,
+} from '../src/index.js';
 import { buildApp, CountingStore, createClock, delay, expressVersions, send } from './helpers/app.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -50,7 +56,11 @@ describe.each(expressVersions)('logicalSession() on $name', ({ express }) => {
     const { app } = buildApp({
       express,
       store: new CountingStore(20),
-      options: { now: clock.now, idleTimeout: '30m', hooks: { onSessionStart: (e) => void starts.push(e), onSessionEnd: (e) => void ends.push(e) } },
+      options: {
+        now: clock.now,
+        idleTimeout: '30m',
+        hooks: { onSessionStart: (e) => void starts.push(e), onSessionEnd: (e) => void ends.push(e) },
+      },
       routes: idRoutes,
     });
     const agent = request.agent(app);
@@ -120,7 +130,11 @@ describe.each(expressVersions)('logicalSession() on $name', ({ express }) => {
 
   it('never erases data a concurrent request wrote, also when the slow reader refreshes lastActivityAt', async () => {
     const clock = createClock();
-    const { app } = buildApp({ express, options: { now: clock.now, touchInterval: '1m', idleTimeout: '30m' }, routes: idRoutes });
+    const { app } = buildApp({
+      express,
+      options: { now: clock.now, touchInterval: '1m', idleTimeout: '30m' },
+      routes: idRoutes,
+    });
     const agent = request.agent(app);
     await agent.get('/id');
     for (const advance of [0, 2 * MINUTE]) {
@@ -153,7 +167,12 @@ describe.each(expressVersions)('logicalSession() on $name', ({ express }) => {
     const ends: SessionEndEvent[] = [];
     const { app } = buildApp({
       express,
-      options: { now: clock.now, idleTimeout: '30m', absoluteTimeout: '2h', hooks: { onSessionEnd: (e) => void ends.push(e) } },
+      options: {
+        now: clock.now,
+        idleTimeout: '30m',
+        absoluteTimeout: '2h',
+        hooks: { onSessionEnd: (e) => void ends.push(e) },
+      },
       routes: idRoutes,
     });
     const agent = request.agent(app);
@@ -188,7 +207,13 @@ describe.each(expressVersions)('logicalSession() on $name', ({ express }) => {
     const cookie = first.headers['set-cookie']![0]!.split(';')[0]!;
     clock.advance(31 * MINUTE);
     await Promise.all([request(one).get('/id').set('Cookie', cookie), request(two).get('/id').set('Cookie', cookie)]);
-    expect(order).toEqual(['start:new', 'end:idle-timeout', 'start:idle-timeout', 'end:idle-timeout', 'start:idle-timeout']);
+    expect(order).toEqual([
+      'start:new',
+      'end:idle-timeout',
+      'start:idle-timeout',
+      'end:idle-timeout',
+      'start:idle-timeout',
+    ]);
     const [, endA, startA, endB, startB] = events;
     expect(endA!.eventId).toBe(endB!.eventId);
     expect(startA!.eventId).toBe(startB!.eventId);
@@ -250,7 +275,7 @@ describe.each(expressVersions)('logicalSession() on $name', ({ express }) => {
     });
   });
 
-  it("eager mode sets a cookie on the first request even with saveUninitialized: false", async () => {
+  it('eager mode sets a cookie on the first request even with saveUninitialized: false', async () => {
     const { app } = buildApp({ express, routes: idRoutes });
     const res = await request(app).get('/untouched');
     expect(res.headers['set-cookie']).toBeDefined();
@@ -269,9 +294,11 @@ describe.each(expressVersions)('logicalSession() on $name', ({ express }) => {
       express,
       withoutSession: true,
       routes: idRoutes,
-      after: [(err: { code: string; message: string }, _req, res, _next: unknown) => {
-        res.status(500).json({ code: err.code, message: err.message });
-      }],
+      after: [
+        (err: { code: string; message: string }, _req, res, _next: unknown) => {
+          res.status(500).json({ code: err.code, message: err.message });
+        },
+      ],
     });
     const res = await request(app).get('/id').expect(500);
     expect(res.body.code).toBe('ERR_ELS_SESSION_NOT_MOUNTED');

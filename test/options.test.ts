@@ -17,7 +17,14 @@ function creationError(options: unknown): LogicalSessionError {
 
 describe('durations', () => {
   it.each([
-    ['500ms', 500], ['90s', 90_000], ['30m', 1_800_000], ['1h', 3_600_000], ['7d', 604_800_000], ['1.5h', 5_400_000], [2500, 2500], [' 2 m ', 120_000],
+    ['500ms', 500],
+    ['90s', 90_000],
+    ['30m', 1_800_000],
+    ['1h', 3_600_000],
+    ['7d', 604_800_000],
+    ['1.5h', 5_400_000],
+    [2500, 2500],
+    [' 2 m ', 120_000],
   ])('parses %j as %d ms', (input, ms) => {
     expect(parseDuration(input)).toBe(ms);
   });
@@ -29,7 +36,13 @@ describe('durations', () => {
 describe('option validation at creation', () => {
   it('resolves defaults: idle 30m, touch 1m, eager, no absolute timeout', () => {
     const config = resolveOptions(undefined, 0);
-    expect(config).toMatchObject({ idleTimeout: 1_800_000, touchInterval: 60_000, absoluteTimeout: false, lazy: false, exposeHeader: undefined });
+    expect(config).toMatchObject({
+      idleTimeout: 1_800_000,
+      touchInterval: 60_000,
+      absoluteTimeout: false,
+      lazy: false,
+      exposeHeader: undefined,
+    });
     expect(resolveOptions({ idleTimeout: '90s' }, 0).touchInterval).toBe(45_000);
     expect(resolveOptions({ idleTimeout: false }, 0).touchInterval).toBe(60_000);
     expect(resolveOptions({ exposeHeader: true }, 0).exposeHeader).toBe('X-Session-Id');
@@ -56,7 +69,9 @@ describe('option validation at creation', () => {
     expect(err.message).toContain('`hooks.onSessionStart`');
     expect(err.message).toContain('"log it"');
     expect(err.message).toMatch(/Pass a function/);
-    expect(creationError({ hooks: { onSesionEnd: () => undefined } }).message).toMatch(/unknown hook `onSesionEnd`. Did you mean `onSessionEnd`\?/);
+    expect(creationError({ hooks: { onSesionEnd: () => undefined } }).message).toMatch(
+      /unknown hook `onSesionEnd`. Did you mean `onSessionEnd`\?/,
+    );
   });
 
   it('suggests the right name for misspelt options', () => {
@@ -76,7 +91,11 @@ describe('option validation at creation', () => {
     [{ asyncContext: 'yes' }, '`asyncContext`', 'Pass true'],
     [{ absoluteTimeout: 0 }, '`absoluteTimeout`', 'positive'],
     [{ activity: { write: 'no' } }, '`activity`', 'write(batch)'],
-    [{ activity: { sinks: [{ write: () => undefined }], batchSize: 0 } }, '`activity.batchSize`', 'positive whole number'],
+    [
+      { activity: { sinks: [{ write: () => undefined }], batchSize: 0 } },
+      '`activity.batchSize`',
+      'positive whole number',
+    ],
   ])('rejects %j', (options, option, fix) => {
     const err = creationError(options);
     expect(err.message).toContain(option);
@@ -87,7 +106,11 @@ describe('option validation at creation', () => {
     const app = express();
     const err = (() => {
       try {
-        (logicalSession as unknown as (...args: unknown[]) => unknown)({ headers: {}, method: 'GET' }, {}, () => undefined);
+        (logicalSession as unknown as (...args: unknown[]) => unknown)(
+          { headers: {}, method: 'GET' },
+          {},
+          () => undefined,
+        );
       } catch (e) {
         return e as LogicalSessionError;
       }

@@ -20,26 +20,40 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const consumersDir = join(root, 'test', 'consumers');
 const bin = (name: string): string => join(root, 'node_modules', '.bin', name);
 
-interface Run { stdout: string; stderr: string; code: number }
+interface Run {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
 
 function run(command: string, args: readonly string[], cwd: string): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(command, args, { cwd, maxBuffer: 32 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ stdout, stderr, code });
-    });
+    execFile(
+      command,
+      args,
+      { cwd, maxBuffer: 32 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ stdout, stderr, code });
+      },
+    );
   });
 }
 
 async function mustRun(command: string, args: readonly string[], cwd: string): Promise<string> {
   const result = await run(command, args, cwd);
   if (result.code !== 0) {
-    throw new Error(`${[command, ...args].join(' ')} (in ${cwd}) exited with ${result.code}\n${result.stdout}\n${result.stderr}`);
+    throw new Error(
+      `${[command, ...args].join(' ')} (in ${cwd}) exited with ${result.code}\n${result.stdout}\n${result.stderr}`,
+    );
   }
   return result.stdout;
 }
 
-interface PackResult { filename: string; files: { path: string }[] }
+interface PackResult {
+  filename: string;
+  files: { path: string }[];
+}
 
 interface Packed {
   work: string;
@@ -51,11 +65,15 @@ interface Packed {
 /** The repository's own copy of a consumer dependency; the CommonJS consumer runs on Express 4. */
 function localCopy(consumer: string, name: string): string {
   const dir = join(root, 'node_modules', consumer === 'cjs' && name === 'express' ? 'express4' : name);
-  if (!existsSync(join(dir, 'package.json'))) throw new Error(`${name} is not installed in ${root}node_modules (npm ci first)`);
+  if (!existsSync(join(dir, 'package.json')))
+    throw new Error(`${name} is not installed in ${root}node_modules (npm ci first)`);
   return dir;
 }
 
-type Manifest = Record<string, unknown> & { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+type Manifest = Record<string, unknown> & {
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+};
 
 function readManifest(file: string): Manifest {
   return JSON.parse(readFileSync(file, 'utf8')) as Manifest;
@@ -76,7 +94,11 @@ async function installConsumer(packed: Packed, consumer: string): Promise<string
   }
   writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
   // --ignore-scripts: the linked dependencies are this repository's, already built; the tarball has no scripts.
-  await mustRun('npm', ['install', '--offline', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], dir);
+  await mustRun(
+    'npm',
+    ['install', '--offline', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
+    dir,
+  );
   return dir;
 }
 
@@ -85,9 +107,16 @@ async function buildAndPack(): Promise<Packed> {
   const work = mkdtempSync(join(tmpdir(), 'els-packaging-'));
   const stage = join(work, 'package');
   const skipped = new Set(['.git', 'dist', 'coverage', '.tmp', 'docs/api']);
-  cpSync(root, stage, { recursive: true, filter: (src) => !skipped.has(relative(root, src)) && basename(src) !== 'node_modules' });
+  cpSync(root, stage, {
+    recursive: true,
+    filter: (src) => !skipped.has(relative(root, src)) && basename(src) !== 'node_modules',
+  });
   await mustRun(bin('tsup'), ['--out-dir', join(stage, 'dist'), '--silent'], root);
-  const output = await mustRun('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work, '--loglevel=error'], stage);
+  const output = await mustRun(
+    'npm',
+    ['pack', '--ignore-scripts', '--json', '--pack-destination', work, '--loglevel=error'],
+    stage,
+  );
   const [result] = JSON.parse(output) as PackResult[];
   if (!result) throw new Error(`npm pack printed no result: ${output}`);
   return { work, stage, tarball: join(work, result.filename), files: result.files.map((file) => file.path).sort() };
@@ -132,11 +161,20 @@ afterAll(() => {
 });
 
 describe('the packed tarball', () => {
-  const allowed = /^(?:dist\/.+\.(?:js|cjs|d\.ts|d\.cts|js\.map|cjs\.map)|sql\/[\w.]+\.sql|package\.json|README\.md|CHANGELOG\.md|LICENSE)$/;
+  const allowed =
+    /^(?:dist\/.+\.(?:js|cjs|d\.ts|d\.cts|js\.map|cjs\.map)|sql\/[\w.]+\.sql|package\.json|README\.md|CHANGELOG\.md|LICENSE)$/;
 
   it('holds only what users need: the build, the SQL schemas, the manifest and the docs', () => {
     expect(pack().files.filter((file) => !allowed.test(file))).toEqual([]);
-    expect(pack().files).toEqual(expect.arrayContaining(['package.json', 'LICENSE', 'README.md', 'sql/activity_log.sqlite.sql', 'sql/activity_log.postgres.sql']));
+    expect(pack().files).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'LICENSE',
+        'README.md',
+        'sql/activity_log.sqlite.sql',
+        'sql/activity_log.postgres.sql',
+      ]),
+    );
   });
 
   it('contains every file package.json points at', () => {
@@ -152,10 +190,12 @@ describe('the packed tarball', () => {
     expect(targets.filter((target) => !pack().files.includes(target))).toEqual([]);
   });
 
-  it("keeps the express-session SessionData augmentation in both the ESM and the CommonJS declarations", () => {
+  it('keeps the express-session SessionData augmentation in both the ESM and the CommonJS declarations', () => {
     for (const file of ['dist/index.d.ts', 'dist/index.d.cts']) {
       const text = readFileSync(join(pack().stage, file), 'utf8');
-      expect(text, file).toMatch(/declare module 'express-session' \{\s*interface SessionData \{[^}]*els\?: StoredLogicalSession;/);
+      expect(text, file).toMatch(
+        /declare module 'express-session' \{\s*interface SessionData \{[^}]*els\?: StoredLogicalSession;/,
+      );
     }
   });
 
@@ -166,12 +206,16 @@ describe('the packed tarball', () => {
       level: 'suggestion',
       strict: true,
     });
-    expect(messages.map((message) => `${message.type}: ${formatMessage(message, pkg, { color: false }) ?? message.code}`)).toEqual([]);
+    expect(
+      messages.map((message) => `${message.type}: ${formatMessage(message, pkg, { color: false }) ?? message.code}`),
+    ).toEqual([]);
   });
 
   it('passes arethetypeswrong for every entry point and every resolution mode', async () => {
     const result = await run(bin('attw'), [pack().tarball, '--format', 'json', '--no-definitely-typed'], pack().work);
-    const report = JSON.parse(result.stdout) as { analysis: { problems: unknown[]; entrypoints: Record<string, unknown> } };
+    const report = JSON.parse(result.stdout) as {
+      analysis: { problems: unknown[]; entrypoints: Record<string, unknown> };
+    };
     expect(Object.keys(report.analysis.entrypoints).sort()).toEqual(['.', './activity', './package.json']);
     expect(report.analysis.problems).toEqual([]);
     expect(result.code).toBe(0);
@@ -179,7 +223,10 @@ describe('the packed tarball', () => {
 });
 
 describe('consumer projects installed from the tarball', () => {
-  interface ConsumerOutput { ok: boolean; exports: { core: string[]; activity: string[] } }
+  interface ConsumerOutput {
+    ok: boolean;
+    exports: { core: string[]; activity: string[] };
+  }
   const outputs = new Map<string, ConsumerOutput>();
 
   async function runApp(name: string, entry: string): Promise<ConsumerOutput> {
@@ -198,8 +245,8 @@ describe('consumer projects installed from the tarball', () => {
   }, 30_000);
 
   it('the CommonJS and ESM builds export the same names, each one declared in the types', async () => {
-    const cjs = outputs.get('cjs') ?? await runApp('cjs', 'app.cjs');
-    const esm = outputs.get('esm') ?? await runApp('esm', 'app.js');
+    const cjs = outputs.get('cjs') ?? (await runApp('cjs', 'app.cjs'));
+    const esm = outputs.get('esm') ?? (await runApp('esm', 'app.js'));
     expect(cjs.exports).toEqual(esm.exports);
     const undeclared = (names: string[], file: string): string[] => {
       const declared = new Set(declaredExports(join(pack().stage, file)));
@@ -216,22 +263,34 @@ describe('consumer projects installed from the tarball', () => {
     if (!typechecks) {
       const dir = await consumer('ts');
       const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-      typechecks = new Map(resolutions.map((name) => [name, run(process.execPath, [tsc, '-p', `tsconfig.${name}.json`, '--pretty', 'false'], dir)]));
+      typechecks = new Map(
+        resolutions.map((name) => [
+          name,
+          run(process.execPath, [tsc, '-p', `tsconfig.${name}.json`, '--pretty', 'false'], dir),
+        ]),
+      );
     }
     const result = typechecks.get(resolution);
     if (!result) throw new Error(`no tsconfig.${resolution}.json check`);
     return result;
   }
 
-  it.each(resolutions)('TypeScript: a strict app type-checks with moduleResolution %s', async (resolution) => {
-    const result = await typecheck(resolution);
-    expect(result.stdout + result.stderr).toBe('');
-    expect(result.code).toBe(0);
-  }, 60_000);
+  it.each(resolutions)(
+    'TypeScript: a strict app type-checks with moduleResolution %s',
+    async (resolution) => {
+      const result = await typecheck(resolution);
+      expect(result.stdout + result.stderr).toBe('');
+      expect(result.code).toBe(0);
+    },
+    60_000,
+  );
 
   it('TypeScript: the app uses every export of both entry points', () => {
     const app = readFileSync(join(consumersDir, 'ts', 'src', 'app.ts'), 'utf8');
-    const names = [...declaredExports(join(pack().stage, 'dist/index.d.ts')), ...declaredExports(join(pack().stage, 'dist/activity/index.d.ts'))];
+    const names = [
+      ...declaredExports(join(pack().stage, 'dist/index.d.ts')),
+      ...declaredExports(join(pack().stage, 'dist/activity/index.d.ts')),
+    ];
     expect(names.length).toBeGreaterThan(40);
     expect(names.filter((name) => !new RegExp(`\\b${name}\\b`).test(app))).toEqual([]);
   });

@@ -21,9 +21,19 @@ describe('redact', () => {
 
 describe('redactError', () => {
   it('copies an Error with the ID scrubbed from message, stack and a string code, keeping numeric status', () => {
-    const err = Object.assign(new Error(`session ${COOKIE_ID} is gone`), { code: `E_${COOKIE_ID}`, status: 410, statusCode: '410' });
+    const err = Object.assign(new Error(`session ${COOKIE_ID} is gone`), {
+      code: `E_${COOKIE_ID}`,
+      status: 410,
+      statusCode: '410',
+    });
     const copy = redactError(err, COOKIE_ID) as Record<string, unknown>;
-    expect(copy).toMatchObject({ type: 'Error', message: 'session [session-cookie-id] is gone', code: 'E_[session-cookie-id]', status: 410, statusCode: '410' });
+    expect(copy).toMatchObject({
+      type: 'Error',
+      message: 'session [session-cookie-id] is gone',
+      code: 'E_[session-cookie-id]',
+      status: 410,
+      statusCode: '410',
+    });
     expect(JSON.stringify(copy)).not.toContain(COOKIE_ID);
   });
 

@@ -54,7 +54,15 @@ describe('nothing from the client sets the ID; the cookie ID never leaks', () =>
       store,
       // pino-http with the cookie header redacted, as the README recommends
       before: [pinoHttp({ logger: capture.logger, redact: ['req.headers.cookie', 'res.headers["set-cookie"]'] })],
-      options: { logger: capture.logger, exposeHeader: true, hooks: { onActivity: () => { throw new Error('sink down'); } } },
+      options: {
+        logger: capture.logger,
+        exposeHeader: true,
+        hooks: {
+          onActivity: () => {
+            throw new Error('sink down');
+          },
+        },
+      },
       routes: (router) => {
         router.get('/work', (req, res) => {
           cookieIds.add(req.sessionID);

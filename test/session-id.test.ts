@@ -9,7 +9,12 @@ import { bareRequest, buildApp, expressVersions } from './helpers/app.js';
 
 describe('getSessionId and getSessionInfo arguments', () => {
   it.each([undefined, null, 'req', {}])('refuse %j with ERR_ELS_INVALID_ARGUMENT', (value) => {
-    expect(() => getSessionId(value as never)).toThrow(expect.objectContaining({ code: 'ERR_ELS_INVALID_ARGUMENT', message: expect.stringContaining('getSessionId(req) needs the Express request') }));
+    expect(() => getSessionId(value as never)).toThrow(
+      expect.objectContaining({
+        code: 'ERR_ELS_INVALID_ARGUMENT',
+        message: expect.stringContaining('getSessionId(req) needs the Express request'),
+      }),
+    );
     expect(() => getSessionInfo(value as never)).toThrow(expect.objectContaining({ code: 'ERR_ELS_INVALID_ARGUMENT' }));
   });
 });
@@ -26,17 +31,18 @@ describe.each(expressVersions)('sessionScopedKey on $name', ({ express }) => {
   it('refuses an empty or non-string key and prefixes a real one with the ID', async () => {
     const { app } = buildApp({
       express,
-      routes: (router) => router.get('/', (req, res) => {
-        const refusals = [ '', 42, undefined ].map((key) => {
-          try {
-            sessionScopedKey(req, key as never);
-            return 'accepted';
-          } catch (err) {
-            return (err as { code?: string }).code;
-          }
-        });
-        res.json({ refusals, key: sessionScopedKey(req, 'cart'), peek: peekSessionId(req), id: getSessionId(req) });
-      }),
+      routes: (router) =>
+        router.get('/', (req, res) => {
+          const refusals = ['', 42, undefined].map((key) => {
+            try {
+              sessionScopedKey(req, key as never);
+              return 'accepted';
+            } catch (err) {
+              return (err as { code?: string }).code;
+            }
+          });
+          res.json({ refusals, key: sessionScopedKey(req, 'cart'), peek: peekSessionId(req), id: getSessionId(req) });
+        }),
     });
     const { body } = await request(app).get('/').expect(200);
     expect(body.refusals).toEqual(['ERR_ELS_INVALID_ARGUMENT', 'ERR_ELS_INVALID_ARGUMENT', 'ERR_ELS_INVALID_ARGUMENT']);

@@ -14,7 +14,11 @@ const ID = '0193b3c1-6e0f-8a4b-9c2d-3e4f5a6b7c8d';
 const PREVIOUS = '6a1f0c2e-9b8d-8e7f-a6b5-c4d3e2f1a0b9';
 const CREATED = Date.UTC(2026, 10, 22, 9, 0, 0);
 
-function state(fields: Partial<Pick<RequestState, 'createdAt' | 'lastActivityAt' | 'previousId' | 'generation'>> & { id?: string } = {}): RequestState {
+function state(
+  fields: Partial<Pick<RequestState, 'createdAt' | 'lastActivityAt' | 'previousId' | 'generation'>> & {
+    id?: string;
+  } = {},
+): RequestState {
   return {
     runtime: undefined,
     context: { sessionId: fields.id ?? ID, log: undefined },
@@ -32,7 +36,11 @@ describe('the stored form', () => {
   it('round-trips every field, with and without a previous ID', () => {
     expect(readStored(toStored(state()))).toEqual({ id: ID, g: 0, c: CREATED, a: CREATED + 600_000, p: undefined });
     expect(readStored(toStored(state({ generation: 41, previousId: PREVIOUS })))).toEqual({
-      id: ID, g: 41, c: CREATED, a: CREATED + 600_000, p: PREVIOUS,
+      id: ID,
+      g: 41,
+      c: CREATED,
+      a: CREATED + 600_000,
+      p: PREVIOUS,
     });
   });
 
@@ -41,7 +49,9 @@ describe('the stored form', () => {
     expect(stored).toBe(`0 ${CREATED.toString(36)} ${(CREATED + 600_000).toString(36)} ${ID}`);
     // The bytes it adds to a stored session: `,"els":"…"` in express-session's JSON.
     expect(Buffer.byteLength(JSON.stringify({ els: stored })) - 2).toBeLessThanOrEqual(66);
-    expect(Buffer.byteLength(JSON.stringify({ els: toStored(state({ previousId: PREVIOUS })) })) - 2).toBeLessThanOrEqual(103);
+    expect(
+      Buffer.byteLength(JSON.stringify({ els: toStored(state({ previousId: PREVIOUS })) })) - 2,
+    ).toBeLessThanOrEqual(103);
   });
 
   it('keeps custom IDs of up to 128 visible ASCII characters, dots and colons included', () => {
@@ -50,7 +60,10 @@ describe('the stored form', () => {
   });
 
   it('stores whole milliseconds when a custom clock returns fractions', () => {
-    expect(readStored(toStored(state({ createdAt: 1000.9, lastActivityAt: 2000.2 })))).toMatchObject({ c: 1000, a: 2000 });
+    expect(readStored(toStored(state({ createdAt: 1000.9, lastActivityAt: 2000.2 })))).toMatchObject({
+      c: 1000,
+      a: 2000,
+    });
   });
 
   it.each([
@@ -103,7 +116,9 @@ describe.each(expressVersions)('a session holding something else under els, on $
     // Never the foreign value: the default ID is derived from the cookie and the generation, so
     // the rebuilt state gets this session's own ID back.
     expect(after.id).toBe(before);
-    expect(messages).toContain('express-logical-session: session data under `els` is malformed; starting a new logical session');
+    expect(messages).toContain(
+      'express-logical-session: session data under `els` is malformed; starting a new logical session',
+    );
     const sid = store.sessionIds()[0]!;
     expect(readStored(store.read(sid)?.els)).toMatchObject({ id: after.id });
     expect((await agent.get('/me').expect(200)).body).toMatchObject({ id: after.id, isNew: false });

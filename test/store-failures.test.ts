@@ -36,7 +36,9 @@ describe.each(expressVersions)('session store failures on $name', ({ express }) 
     const store = new FlakyStore();
     const { logger, messages } = warnings();
     const { app, middleware } = buildApp({
-      express, store, options: { logger },
+      express,
+      store,
+      options: { logger },
       routes: (router) => {
         router.get('/', (req, res) => res.json({ id: getSessionId(req) }));
         router.post('/regenerate', (req, res) => {
@@ -58,7 +60,9 @@ describe.each(expressVersions)('session store failures on $name', ({ express }) 
     const clock = createClock();
     const { logger, messages } = warnings();
     const { app, middleware } = buildApp({
-      express, store, options: { logger, now: clock.now, touchInterval: '1m', idleTimeout: '30m' },
+      express,
+      store,
+      options: { logger, now: clock.now, touchInterval: '1m', idleTimeout: '30m' },
       routes: (router) => router.get('/', (req, res) => res.json({ id: getSessionId(req) })),
     });
     const agent = request.agent(app);
@@ -73,14 +77,21 @@ describe.each(expressVersions)('session store failures on $name', ({ express }) 
   it('rejects restartSession with ERR_ELS_STORE_FAILED and status 503 when the store fails with a non-Error', async () => {
     const store = new FlakyStore();
     const { app } = buildApp({
-      express, store,
+      express,
+      store,
       routes: (router) => {
         router.get('/', (req, res) => res.json({ id: getSessionId(req) }));
         router.post('/restart', (req, res) => {
           store.destroyError = 'connection reset';
           restartSession(req).then(
             () => res.json({ restarted: true }),
-            (err: unknown) => res.status(503).json({ code: (err as { code: string }).code, status: (err as { status: number }).status, message: (err as Error).message, cause: (err as Error).cause }),
+            (err: unknown) =>
+              res.status(503).json({
+                code: (err as { code: string }).code,
+                status: (err as { status: number }).status,
+                message: (err as Error).message,
+                cause: (err as Error).cause,
+              }),
           );
         });
       },
@@ -88,12 +99,19 @@ describe.each(expressVersions)('session store failures on $name', ({ express }) 
     const agent = request.agent(app);
     await agent.get('/').expect(200);
     const { body } = await agent.post('/restart').expect(503);
-    expect(body).toEqual({ code: 'ERR_ELS_STORE_FAILED', status: 503, message: 'restartSession: the session store failed: unknown error', cause: 'connection reset' });
+    expect(body).toEqual({
+      code: 'ERR_ELS_STORE_FAILED',
+      status: 503,
+      message: 'restartSession: the session store failed: unknown error',
+      cause: 'connection reset',
+    });
   });
 
   it('counts a logger that throws while reporting a failed hook, and the request goes on', async () => {
     const throwing: LoggerLike = {
-      info: () => undefined, debug: () => undefined, error: () => undefined,
+      info: () => undefined,
+      debug: () => undefined,
+      error: () => undefined,
       warn: () => {
         throw new Error('log transport closed');
       },
@@ -128,7 +146,10 @@ describe.each(expressVersions)('endSession cookie clearing on $name', ({ express
     const app = logoutApp();
     const first = await request(app).get('/').expect(200);
     const sessionCookie = (first.headers['set-cookie'] as unknown as string[])[0]!.split(';')[0]!;
-    const res = await request(app).post('/logout').set('Cookie', `flag; broken=%E0%A4%A; theme=dark; ${sessionCookie}`).expect(200);
+    const res = await request(app)
+      .post('/logout')
+      .set('Cookie', `flag; broken=%E0%A4%A; theme=dark; ${sessionCookie}`)
+      .expect(200);
     const cleared = (res.headers['set-cookie'] as unknown as string[] | undefined) ?? [];
     expect(cleared).toHaveLength(1);
     expect(cleared[0]).toMatch(/^connect\.sid=;.*Expires=Thu, 01 Jan 1970/);

@@ -8,14 +8,29 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const entryPoints = { 'express-logical-session': 'src/index.ts', 'express-logical-session/activity': 'src/activity/index.ts' };
+const entryPoints = {
+  'express-logical-session': 'src/index.ts',
+  'express-logical-session/activity': 'src/activity/index.ts',
+};
 
-const program = ts.createProgram(Object.values(entryPoints).map((file) => join(root, file)), {
-  module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, strict: true, noEmit: true, skipLibCheck: true,
-});
+const program = ts.createProgram(
+  Object.values(entryPoints).map((file) => join(root, file)),
+  {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+  },
+);
 const checker = program.getTypeChecker();
 
-interface ExportDoc { name: string; description: string; examples: string[] }
+interface ExportDoc {
+  name: string;
+  description: string;
+  examples: string[];
+}
 
 function exportsOf(file: string): ExportDoc[] {
   const source = program.getSourceFile(join(root, file));
@@ -26,7 +41,10 @@ function exportsOf(file: string): ExportDoc[] {
     return {
       name: exported.name,
       description: ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim(),
-      examples: symbol.getJsDocTags(checker).filter((tag) => tag.name === 'example').map((tag) => ts.displayPartsToString(tag.text).trim()),
+      examples: symbol
+        .getJsDocTags(checker)
+        .filter((tag) => tag.name === 'example')
+        .map((tag) => ts.displayPartsToString(tag.text).trim()),
     };
   });
 }

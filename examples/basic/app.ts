@@ -3,8 +3,16 @@ import express from 'express';
 import session from 'express-session';
 import { pino, type Logger } from 'pino';
 import {
-  currentSessionId, endSession, getSessionId, getSessionInfo, logActivity, logicalSession,
-  restartSession, rotateSessionCookie, sessionErrorHandler, sessionScopedKey,
+  currentSessionId,
+  endSession,
+  getSessionId,
+  getSessionInfo,
+  logActivity,
+  logicalSession,
+  restartSession,
+  rotateSessionCookie,
+  sessionErrorHandler,
+  sessionScopedKey,
 } from 'express-logical-session';
 
 declare module 'express-session' {
@@ -22,20 +30,24 @@ function auditTrail(action: string): string {
 export function createApp(logger: Logger = pino()) {
   const app = express();
   app.use(express.json());
-  app.use(session({
-    secret: process.env.SESSION_SECRET ?? 'change-me-in-production',
-    resave: false,
-    saveUninitialized: false,
-    cookie: { httpOnly: true, sameSite: 'lax' },
-  }));
-  app.use(logicalSession({
-    idleTimeout: '30m',
-    logger,
-    exposeHeader: 'X-Session-Id',
-    hooks: {
-      onSessionStart: (event) => logger.info({ event }, 'a new visit began'),
-    },
-  }));
+  app.use(
+    session({
+      secret: process.env.SESSION_SECRET ?? 'change-me-in-production',
+      resave: false,
+      saveUninitialized: false,
+      cookie: { httpOnly: true, sameSite: 'lax' },
+    }),
+  );
+  app.use(
+    logicalSession({
+      idleTimeout: '30m',
+      logger,
+      exposeHeader: 'X-Session-Id',
+      hooks: {
+        onSessionStart: (event) => logger.info({ event }, 'a new visit began'),
+      },
+    }),
+  );
 
   app.get('/', (req, res) => {
     res.json({ sessionId: getSessionId(req), info: getSessionInfo(req), user: req.session.user ?? null });

@@ -3,7 +3,12 @@ import express from 'express';
 import session from 'express-session';
 import { pino, type Logger } from 'pino';
 import {
-  endSession, getSessionId, getSessionInfo, logicalSession, rotateSessionCookie, sessionErrorHandler,
+  endSession,
+  getSessionId,
+  getSessionInfo,
+  logicalSession,
+  rotateSessionCookie,
+  sessionErrorHandler,
 } from 'express-logical-session';
 import { TimeBoundRedisStore, type SessionRedisClient } from './redis.js';
 
@@ -28,14 +33,16 @@ export function createApp({ client, instance, prefix = 'sess:', logger = pino() 
     res.setHeader('X-Instance', instance);
     next();
   });
-  app.use(session({
-    store: new TimeBoundRedisStore({ client, prefix, timeoutMs: 1_000 }),
-    // Every instance must share the secret, or they reject each other's cookies.
-    secret: process.env.SESSION_SECRET ?? 'change-me-in-production',
-    resave: false,
-    saveUninitialized: false,
-    cookie: { httpOnly: true, sameSite: 'lax' },
-  }));
+  app.use(
+    session({
+      store: new TimeBoundRedisStore({ client, prefix, timeoutMs: 1_000 }),
+      // Every instance must share the secret, or they reject each other's cookies.
+      secret: process.env.SESSION_SECRET ?? 'change-me-in-production',
+      resave: false,
+      saveUninitialized: false,
+      cookie: { httpOnly: true, sameSite: 'lax' },
+    }),
+  );
   app.use(logicalSession({ idleTimeout: '30m', touchInterval: '1m', logger, exposeHeader: 'X-Session-Id' }));
 
   app.get('/', (req, res) => {

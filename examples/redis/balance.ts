@@ -39,7 +39,7 @@ const balancer = http.createServer((req, res) => {
 });
 balancer.listen(Number(process.env.PORT ?? 3000), '127.0.0.1');
 await once(balancer, 'listening');
-const { port } = (balancer.address() as AddressInfo);
+const { port } = balancer.address() as AddressInfo;
 console.log(`${count} instances behind http://127.0.0.1:${port} (ports ${instances.map((i) => i.port).join(', ')})`);
 process.send?.({ port });
 

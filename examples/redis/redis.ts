@@ -44,7 +44,8 @@ export function failFastRedisOptions(url: string, settings: Partial<FailFastSett
       socketTimeout: s.socketTimeoutMs,
       // Always a number: `false`, an Error, or node-redis' default strategy after a socket timeout
       // close the client for good, and only a restart of the app would reconnect it.
-      reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, s.maxReconnectDelayMs) + Math.floor(Math.random() * 50),
+      reconnectStrategy: (retries: number) =>
+        Math.min(50 * 2 ** retries, s.maxReconnectDelayMs) + Math.floor(Math.random() * 50),
     },
   };
 }
@@ -55,7 +56,11 @@ export type SessionRedisClient = ReturnType<typeof createClient>;
  * Creates the client and starts connecting. It does not wait for Redis: until it is reachable,
  * requests that need a session get a 503 and the client keeps retrying.
  */
-export function createSessionRedisClient(url: string, settings: Partial<FailFastSettings> = {}, onOutage: (err: unknown) => void = () => undefined): SessionRedisClient {
+export function createSessionRedisClient(
+  url: string,
+  settings: Partial<FailFastSettings> = {},
+  onOutage: (err: unknown) => void = () => undefined,
+): SessionRedisClient {
   const client: SessionRedisClient = createClient(failFastRedisOptions(url, settings));
   // node-redis emits 'error' on every failed reconnect attempt (about twice a second here), and
   // an 'error' without a listener would crash Node. Report the first one of each outage only.

@@ -10,9 +10,14 @@ const instance = process.env.INSTANCE ?? `pid-${process.pid}`;
 const logger = pino({ base: { instance } });
 
 // Does not wait for Redis: until it answers, requests get a 503 and the client keeps retrying.
-const client = createSessionRedisClient(redisUrl, {}, (err) => logger.warn({ err }, 'Redis unreachable: answering 503 until it is back'));
+const client = createSessionRedisClient(redisUrl, {}, (err) =>
+  logger.warn({ err }, 'Redis unreachable: answering 503 until it is back'),
+);
 client.on('ready', () => logger.info('Redis ready'));
-const server = createApp({ client, instance, prefix: process.env.SESSION_PREFIX, logger }).listen(Number(process.env.PORT ?? 3000), '127.0.0.1');
+const server = createApp({ client, instance, prefix: process.env.SESSION_PREFIX, logger }).listen(
+  Number(process.env.PORT ?? 3000),
+  '127.0.0.1',
+);
 await once(server, 'listening');
 const { port } = server.address() as AddressInfo;
 logger.info(`instance ${instance} on http://127.0.0.1:${port}, sessions in ${redisUrl}`);

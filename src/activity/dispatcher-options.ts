@@ -75,10 +75,18 @@ export interface ResolvedDispatcherOptions {
  * DISPATCHER_DEFAULTS.flushInterval; // 1000
  * ```
  */
-export const DISPATCHER_DEFAULTS = { batchSize: 100, flushInterval: 1000, maxBuffer: 10_000, writeTimeout: 30_000 } as const;
+export const DISPATCHER_DEFAULTS = {
+  batchSize: 100,
+  flushInterval: 1000,
+  maxBuffer: 10_000,
+  writeTimeout: 30_000,
+} as const;
 
 function invalid(option: string, value: unknown, fix: string): LogicalSessionError {
-  return new LogicalSessionError(INVALID_OPTION, `Invalid activity option \`${option}\`: received ${describeValue(value)}. ${fix}`);
+  return new LogicalSessionError(
+    INVALID_OPTION,
+    `Invalid activity option \`${option}\`: received ${describeValue(value)}. ${fix}`,
+  );
 }
 
 function isSink(value: unknown): value is ActivitySink {
@@ -122,7 +130,8 @@ function logger(value: unknown): ActivityDispatcherLogger | undefined {
   if (value === undefined) return undefined;
   if (typeof value === 'object' && value !== null) {
     const { warn, error } = value as Partial<ActivityDispatcherLogger>;
-    if (typeof warn === 'function' && typeof error === 'function') return { warn: warn.bind(value), error: error.bind(value) };
+    if (typeof warn === 'function' && typeof error === 'function')
+      return { warn: warn.bind(value), error: error.bind(value) };
   }
   throw invalid('logger', value, 'Pass a logger with warn() and error() methods, such as a pino logger.');
 }
@@ -145,12 +154,21 @@ export function resolveDispatcherOptions(options: ActivityDispatcherOptions): Re
   const batchSize = positiveInteger('batchSize', options.batchSize, DISPATCHER_DEFAULTS.batchSize);
   const maxBuffer = positiveInteger('maxBuffer', options.maxBuffer, DISPATCHER_DEFAULTS.maxBuffer);
   if (maxBuffer < batchSize) {
-    throw invalid('maxBuffer', maxBuffer, `It must be at least batchSize (${batchSize}): raise maxBuffer or lower batchSize.`);
+    throw invalid(
+      'maxBuffer',
+      maxBuffer,
+      `It must be at least batchSize (${batchSize}): raise maxBuffer or lower batchSize.`,
+    );
   }
   return {
     sinks: toSinkList(options.sinks),
     batchSize,
-    flushInterval: positiveInteger('flushInterval', options.flushInterval, DISPATCHER_DEFAULTS.flushInterval, MAX_TIMER_MS),
+    flushInterval: positiveInteger(
+      'flushInterval',
+      options.flushInterval,
+      DISPATCHER_DEFAULTS.flushInterval,
+      MAX_TIMER_MS,
+    ),
     maxBuffer,
     writeTimeout: positiveInteger('writeTimeout', options.writeTimeout, DISPATCHER_DEFAULTS.writeTimeout, MAX_TIMER_MS),
     logger: logger(options.logger),

@@ -1,4 +1,8 @@
-import { resolveDispatcherOptions, type ActivityDispatcherLogger, type ActivityDispatcherOptions } from './dispatcher-options.js';
+import {
+  resolveDispatcherOptions,
+  type ActivityDispatcherLogger,
+  type ActivityDispatcherOptions,
+} from './dispatcher-options.js';
 import { RecordQueue } from './record-queue.js';
 import type { ActivityRecord, ActivitySink } from './types.js';
 
@@ -65,7 +69,9 @@ interface Lane {
 async function writeWithin(sink: ActivitySink, batch: readonly ActivityRecord[], timeout: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => { reject(new Error(`activity sink write did not settle within ${timeout} ms`)); }, timeout);
+    timer = setTimeout(() => {
+      reject(new Error(`activity sink write did not settle within ${timeout} ms`));
+    }, timeout);
     timer.unref();
   });
   try {
@@ -106,8 +112,15 @@ export function createActivityDispatcher(options: ActivityDispatcherOptions): Ac
   const { batchSize, maxBuffer } = config;
   const counters: Counters = { accepted: 0, written: 0, dropped: 0, failures: 0 };
   const lanes: Lane[] = config.sinks.map((sink, index) => ({
-    index, sink, queue: new RecordQueue<ActivityRecord>(), inFlight: 0, tail: Promise.resolve(),
-    drainQueued: false, failing: false, failedAttempts: 0, overflowWarned: false,
+    index,
+    sink,
+    queue: new RecordQueue<ActivityRecord>(),
+    inFlight: 0,
+    tail: Promise.resolve(),
+    drainQueued: false,
+    failing: false,
+    failedAttempts: 0,
+    overflowWarned: false,
   }));
   let closing: Promise<void> | undefined;
   let warnedAfterClose = false;
@@ -127,7 +140,11 @@ export function createActivityDispatcher(options: ActivityDispatcherOptions): Ac
     counters.dropped += dropped;
     if (dropped > 0 && !lane.overflowWarned) {
       lane.overflowWarned = true;
-      report('warn', { sink: lane.index, maxBuffer, dropped: counters.dropped }, 'activity buffer full: dropping the oldest records');
+      report(
+        'warn',
+        { sink: lane.index, maxBuffer, dropped: counters.dropped },
+        'activity buffer full: dropping the oldest records',
+      );
     }
   };
 
@@ -138,7 +155,11 @@ export function createActivityDispatcher(options: ActivityDispatcherOptions): Ac
       await writeWithin(lane.sink, batch, config.writeTimeout);
       counters.written += batch.length;
       if (lane.failing) {
-        report('warn', { sink: lane.index, failedAttempts: lane.failedAttempts }, 'activity sink recovered: writes resumed');
+        report(
+          'warn',
+          { sink: lane.index, failedAttempts: lane.failedAttempts },
+          'activity sink recovered: writes resumed',
+        );
       }
       lane.failing = false;
       lane.failedAttempts = 0;
@@ -152,7 +173,11 @@ export function createActivityDispatcher(options: ActivityDispatcherOptions): Ac
       trim(lane);
       // One error per outage: a database down for an hour must not write a log line per retry.
       if (!lane.failing) {
-        report('error', { err, sink: lane.index, batch: batch.length, buffered: lane.queue.length }, 'activity sink write failed: records kept for retry');
+        report(
+          'error',
+          { err, sink: lane.index, batch: batch.length, buffered: lane.queue.length },
+          'activity sink write failed: records kept for retry',
+        );
       }
       lane.failing = true;
       return false;
@@ -223,7 +248,11 @@ export function createActivityDispatcher(options: ActivityDispatcherOptions): Ac
     const lost = lane.queue.clear();
     if (lost > 0) {
       counters.dropped += lost;
-      report('error', { sink: lane.index, lost }, 'activity records not written before close: the sink is still failing');
+      report(
+        'error',
+        { sink: lane.index, lost },
+        'activity records not written before close: the sink is still failing',
+      );
     }
     try {
       await lane.sink.close?.();
@@ -242,11 +271,21 @@ export function createActivityDispatcher(options: ActivityDispatcherOptions): Ac
   };
 
   const stats: ActivityDispatcherStats = {
-    get accepted() { return counters.accepted; },
-    get written() { return counters.written; },
-    get dropped() { return counters.dropped; },
-    get failures() { return counters.failures; },
-    get buffered() { return lanes.reduce((sum, lane) => sum + lane.queue.length + lane.inFlight, 0); },
+    get accepted() {
+      return counters.accepted;
+    },
+    get written() {
+      return counters.written;
+    },
+    get dropped() {
+      return counters.dropped;
+    },
+    get failures() {
+      return counters.failures;
+    },
+    get buffered() {
+      return lanes.reduce((sum, lane) => sum + lane.queue.length + lane.inFlight, 0);
+    },
   };
 
   return { push, flush, close, stats };

@@ -75,7 +75,14 @@ export function pinoActivitySink(logger: ActivityLogger, options: PinoActivitySi
     write(batch) {
       for (const record of batch) {
         const details = record.details === undefined ? undefined : toJsonSafe(record.details);
-        log.call(logger, { sessionId: record.sessionId, activity: { eventId: record.eventId, type: record.type, at: record.at, details } }, msg);
+        log.call(
+          logger,
+          {
+            sessionId: record.sessionId,
+            activity: { eventId: record.eventId, type: record.type, at: record.at, details },
+          },
+          msg,
+        );
       }
     },
   };

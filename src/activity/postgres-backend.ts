@@ -41,7 +41,8 @@ const DUPLICATE_OBJECT = new Set(['23505', '42P07', '42710']);
  */
 export function postgresBackend(client: PgQueryable, table: string): SqlBackend {
   const sql = statements(table);
-  const rows = async <T>(text: string, values: unknown[]): Promise<T[]> => (await client.query(text, values)).rows as T[];
+  const rows = async <T>(text: string, values: unknown[]): Promise<T[]> =>
+    (await client.query(text, values)).rows as T[];
 
   return {
     async migrate() {

@@ -73,9 +73,11 @@ function walkObject(value: object, depth: number, state: Walk): unknown {
     return { name: walk(value.name, depth + 1, state), message: walk(value.message, depth + 1, state) };
   }
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
-  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return `[${value.constructor.name} ${value.byteLength} bytes]`;
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer)
+    return `[${value.constructor.name} ${value.byteLength} bytes]`;
   const withToJson = value as { toJSON?: unknown };
-  if (typeof withToJson.toJSON === 'function') return walk((withToJson.toJSON as () => unknown).call(value), depth + 1, state);
+  if (typeof withToJson.toJSON === 'function')
+    return walk((withToJson.toJSON as () => unknown).call(value), depth + 1, state);
   if (value instanceof Map) return walk([...value.entries()], depth + 1, state);
   if (value instanceof Set) return walk([...value.values()], depth + 1, state);
   if (Array.isArray(value)) {
@@ -119,13 +121,20 @@ function walk(value: unknown, depth: number, state: Walk): unknown {
       state.chars -= kept.length;
       return storableString(kept);
     }
-    case 'number': return Number.isFinite(value) ? value : String(value);
-    case 'boolean': return value;
-    case 'bigint': return value.toString();
-    case 'undefined': return undefined;
-    case 'function': return storableString(`[Function ${value.name || 'anonymous'}]`);
-    case 'symbol': return storableString(value.toString());
-    default: break;
+    case 'number':
+      return Number.isFinite(value) ? value : String(value);
+    case 'boolean':
+      return value;
+    case 'bigint':
+      return value.toString();
+    case 'undefined':
+      return undefined;
+    case 'function':
+      return storableString(`[Function ${value.name || 'anonymous'}]`);
+    case 'symbol':
+      return storableString(value.toString());
+    default:
+      break;
   }
   if (value === null) return null;
   const object = value as object;

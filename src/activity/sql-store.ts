@@ -5,7 +5,13 @@ import { MAX_ROW_ID, MAX_TIME, type CountRow, type EntryRow, type SqlBackend, ty
 import { validateTableName } from './sql-schema.js';
 import { sqliteBackend } from './sqlite-backend.js';
 import type {
-  ActivityEntry, SessionListItem, SessionsOptions, SessionSummary, SqlActivityStoreOptions, SqliteDatabaseLike, TimelineOptions,
+  ActivityEntry,
+  SessionListItem,
+  SessionsOptions,
+  SessionSummary,
+  SqlActivityStoreOptions,
+  SqliteDatabaseLike,
+  TimelineOptions,
 } from './store-types.js';
 import type { ActivityRecord, ActivitySink } from './types.js';
 
@@ -13,7 +19,12 @@ import type { ActivityRecord, ActivitySink } from './types.js';
 const MAX_KEY_LENGTH = 200;
 const MAX_ERRORS_IN_SUMMARY = 100;
 
-function invalid(code: 'ERR_ELS_INVALID_OPTION' | 'ERR_ELS_INVALID_ARGUMENT', what: string, value: unknown, fix: string): LogicalSessionError {
+function invalid(
+  code: 'ERR_ELS_INVALID_OPTION' | 'ERR_ELS_INVALID_ARGUMENT',
+  what: string,
+  value: unknown,
+  fix: string,
+): LogicalSessionError {
   return new LogicalSessionError(code, `Invalid ${what}: received ${describeValue(value)}. ${fix}`);
 }
 
@@ -32,7 +43,12 @@ function timeOf(name: string, value: unknown, fallback: number): number {
 
 function sessionIdOf(value: unknown): string {
   if (typeof value === 'string' && value !== '') return value;
-  throw invalid('ERR_ELS_INVALID_ARGUMENT', 'session ID', value, 'Pass the logical session ID string, e.g. from getSessionId(req).');
+  throw invalid(
+    'ERR_ELS_INVALID_ARGUMENT',
+    'session ID',
+    value,
+    'Pass the logical session ID string, e.g. from getSessionId(req).',
+  );
 }
 
 function keyText(value: unknown): string {
@@ -55,7 +71,13 @@ function parseDetails(raw: unknown): unknown {
 }
 
 function toEntry(row: EntryRow): ActivityEntry {
-  return { id: row.row_id, eventId: row.event_id, type: row.activity_type, details: parseDetails(row.details), at: Number(row.at) };
+  return {
+    id: row.row_id,
+    eventId: row.event_id,
+    type: row.activity_type,
+    details: parseDetails(row.details),
+    at: Number(row.at),
+  };
 }
 
 function countsBySession(rows: readonly CountRow[]): Map<string, Record<string, number>> {
@@ -110,13 +132,23 @@ export class SqlActivityStore implements ActivitySink {
   constructor(options: SqlActivityStoreOptions) {
     const given: unknown = options;
     if (typeof given !== 'object' || given === null) {
-      throw invalid('ERR_ELS_INVALID_OPTION', 'activity store options', given, 'Pass { sqlite: "activity.db" } or { postgres: pool }.');
+      throw invalid(
+        'ERR_ELS_INVALID_OPTION',
+        'activity store options',
+        given,
+        'Pass { sqlite: "activity.db" } or { postgres: pool }.',
+      );
     }
     const table = validateTableName(options.table);
     this.#createTable = options.createTable ?? true;
     this.#maxDetailsBytes = options.maxDetailsBytes ?? 65_536;
     if (!Number.isInteger(this.#maxDetailsBytes) || this.#maxDetailsBytes < 1024) {
-      throw invalid('ERR_ELS_INVALID_OPTION', 'activity store option `maxDetailsBytes`', options.maxDetailsBytes, 'Use a whole number of bytes, at least 1024.');
+      throw invalid(
+        'ERR_ELS_INVALID_OPTION',
+        'activity store option `maxDetailsBytes`',
+        options.maxDetailsBytes,
+        'Use a whole number of bytes, at least 1024.',
+      );
     }
     this.#backend = SqlActivityStore.#backendFor(options, table);
   }
@@ -124,19 +156,36 @@ export class SqlActivityStore implements ActivitySink {
   static #backendFor(options: SqlActivityStoreOptions, table: string): SqlBackend {
     const { sqlite, postgres } = options as { sqlite?: unknown; postgres?: unknown };
     if ((sqlite === undefined) === (postgres === undefined)) {
-      throw invalid('ERR_ELS_INVALID_OPTION', 'activity store options', options, 'Pass exactly one of sqlite (a file path, ":memory:" or a better-sqlite3 Database) or postgres (a pg Pool).');
+      throw invalid(
+        'ERR_ELS_INVALID_OPTION',
+        'activity store options',
+        options,
+        'Pass exactly one of sqlite (a file path, ":memory:" or a better-sqlite3 Database) or postgres (a pg Pool).',
+      );
     }
     if (typeof sqlite === 'string' && sqlite !== '') return sqliteBackend(() => openSqliteFile(sqlite), table, true);
-    if (typeof sqlite === 'object' && sqlite !== null && typeof (sqlite as Partial<SqliteDatabaseLike>).prepare === 'function') {
+    if (
+      typeof sqlite === 'object' &&
+      sqlite !== null &&
+      typeof (sqlite as Partial<SqliteDatabaseLike>).prepare === 'function'
+    ) {
       const db = sqlite as SqliteDatabaseLike;
       return sqliteBackend(() => Promise.resolve(db), table, false);
     }
-    if (typeof postgres === 'object' && postgres !== null && typeof (postgres as { query?: unknown }).query === 'function') {
+    if (
+      typeof postgres === 'object' &&
+      postgres !== null &&
+      typeof (postgres as { query?: unknown }).query === 'function'
+    ) {
       return postgresBackend(postgres as Parameters<typeof postgresBackend>[0], table);
     }
     const [name, value] = sqlite === undefined ? ['postgres', postgres] : ['sqlite', sqlite];
-    throw invalid('ERR_ELS_INVALID_OPTION', `activity store option \`${name}\``, value,
-      name === 'sqlite' ? 'Pass a file path, ":memory:" or a better-sqlite3 Database.' : 'Pass a pg Pool (or Client).');
+    throw invalid(
+      'ERR_ELS_INVALID_OPTION',
+      `activity store option \`${name}\``,
+      value,
+      name === 'sqlite' ? 'Pass a file path, ":memory:" or a better-sqlite3 Database.' : 'Pass a pg Pool (or Client).',
+    );
   }
 
   /** Creates the table on first use; a failure (database down) is forgotten so the next call tries again. */
@@ -200,7 +249,12 @@ export class SqlActivityStore implements ActivitySink {
   #beforeIdOf(options: TimelineOptions): string {
     if (options.beforeId === undefined) return options.before === undefined ? MAX_ROW_ID : '0';
     if (typeof options.beforeId === 'string' && /^\d{1,18}$/.test(options.beforeId)) return options.beforeId;
-    throw invalid('ERR_ELS_INVALID_ARGUMENT', '`beforeId`', options.beforeId, 'Pass the `id` string of an entry this store returned.');
+    throw invalid(
+      'ERR_ELS_INVALID_ARGUMENT',
+      '`beforeId`',
+      options.beforeId,
+      'Pass the `id` string of an entry this store returned.',
+    );
   }
 
   /**
@@ -219,10 +273,24 @@ export class SqlActivityStore implements ActivitySink {
     const span = await this.#backend.span(id);
     if (span === undefined) return undefined;
     const counts = countsBySession(await this.#backend.counts([id])).get(id) ?? {};
-    const errors = await this.#backend.entries({ sessionId: id, type: 'error', before: MAX_TIME, beforeId: MAX_ROW_ID, limit: MAX_ERRORS_IN_SUMMARY });
+    const errors = await this.#backend.entries({
+      sessionId: id,
+      type: 'error',
+      before: MAX_TIME,
+      beforeId: MAX_ROW_ID,
+      limit: MAX_ERRORS_IN_SUMMARY,
+    });
     const firstSeen = Number(span.first_seen);
     const lastSeen = Number(span.last_seen);
-    return { sessionId: id, firstSeen, lastSeen, durationMs: lastSeen - firstSeen, total: Number(span.total), counts, errors: errors.reverse().map(toEntry) };
+    return {
+      sessionId: id,
+      firstSeen,
+      lastSeen,
+      durationMs: lastSeen - firstSeen,
+      total: Number(span.total),
+      counts,
+      errors: errors.reverse().map(toEntry),
+    };
   }
 
   /**

@@ -8,12 +8,20 @@ import type { ActivityDispatcher } from '../../src/activity/dispatcher.js';
  * A real Express server whose handlers push activity the way `logActivity` does: synchronously,
  * then respond. `/steps/:session?count=n` logs n workflow steps across awaits, like a handler doing I/O.
  */
-export async function startActivityApp(dispatcher: ActivityDispatcher): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startActivityApp(
+  dispatcher: ActivityDispatcher,
+): Promise<{ url: string; close: () => Promise<void> }> {
   const app = express();
   app.get('/steps/:session', async (req, res) => {
     const count = Number(req.query.count ?? 1);
     for (let step = 0; step < count; step++) {
-      dispatcher.push({ eventId: randomUUID(), sessionId: req.params.session, type: 'workflow.step', details: { step }, at: Date.now() });
+      dispatcher.push({
+        eventId: randomUUID(),
+        sessionId: req.params.session,
+        type: 'workflow.step',
+        details: { step },
+        at: Date.now(),
+      });
       if (step % 10 === 9) await nextTurn();
     }
     res.json({ ok: true });
@@ -23,7 +31,11 @@ export async function startActivityApp(dispatcher: ActivityDispatcher): Promise<
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

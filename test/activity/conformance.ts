@@ -27,15 +27,26 @@ function hostileDetails(): Record<string, unknown> {
   return {
     circular,
     big: 12345678901234567890n,
-    fn: function uploadHandler() { /* stored as a marker */ },
+    fn: function uploadHandler() {
+      /* stored as a marker */
+    },
     sym: Symbol('tag'),
     huge: 'x'.repeat(1024 * 1024),
     nul: 'a\u0000b',
     lone: 'broken \uD800 surrogate',
     error,
     notANumber: Number.NaN,
-    get exploding(): never { throw new Error('getter'); },
-    proxy: new Proxy({}, { ownKeys() { throw new Error('trap'); } }),
+    get exploding(): never {
+      throw new Error('getter');
+    },
+    proxy: new Proxy(
+      {},
+      {
+        ownKeys() {
+          throw new Error('trap');
+        },
+      },
+    ),
     deep,
     map: new Map([['k', 1n]]),
     date: new Date(T0),
@@ -65,11 +76,22 @@ export function describeStoreConformance(name: string, createHarness: () => Prom
     });
 
     it('writes records and reads them back with every field, timestamps as epoch ms numbers', async () => {
-      const record = activity('s1', 'upload', { file: 'résumé.pdf', size: 1024, tags: ['a', 'b'], nested: { ok: true } }, T0 + 123);
+      const record = activity(
+        's1',
+        'upload',
+        { file: 'résumé.pdf', size: 1024, tags: ['a', 'b'], nested: { ok: true } },
+        T0 + 123,
+      );
       await store.write([record]);
       const [entry, ...rest] = await store.timeline('s1');
       expect(rest).toEqual([]);
-      expect(entry).toEqual({ id: expect.any(String), eventId: record.eventId, type: 'upload', details: record.details, at: T0 + 123 });
+      expect(entry).toEqual({
+        id: expect.any(String),
+        eventId: record.eventId,
+        type: 'upload',
+        details: record.details,
+        at: T0 + 123,
+      });
       expect(typeof entry!.at).toBe('number');
       expect(await store.timeline('other-session')).toEqual([]);
     });
@@ -106,7 +128,11 @@ export function describeStoreConformance(name: string, createHarness: () => Prom
       ]);
       const summary = await store.summary('s1');
       expect(summary).toMatchObject({
-        sessionId: 's1', firstSeen: T0, lastSeen: T0 + 65_000, durationMs: 65_000, total: 6,
+        sessionId: 's1',
+        firstSeen: T0,
+        lastSeen: T0 + 65_000,
+        durationMs: 65_000,
+        total: 6,
         counts: { 'session.start': 1, upload: 2, error: 2, 'session.end': 1 },
       });
       expect(summary!.errors.map((entry) => [entry.at, entry.details])).toEqual([
@@ -143,8 +169,22 @@ export function describeStoreConformance(name: string, createHarness: () => Prom
       ]);
       const recent = await store.sessions({ since: T0 + 5000 });
       expect(recent).toEqual([
-        { sessionId: 'new', firstSeen: T0 + 15_000, lastSeen: T0 + 30_000, total: 2, errors: 0, counts: { 'session.start': 1, upload: 1 } },
-        { sessionId: 'mid', firstSeen: T0 + 10_000, lastSeen: T0 + 20_000, total: 2, errors: 1, counts: { upload: 1, error: 1 } },
+        {
+          sessionId: 'new',
+          firstSeen: T0 + 15_000,
+          lastSeen: T0 + 30_000,
+          total: 2,
+          errors: 0,
+          counts: { 'session.start': 1, upload: 1 },
+        },
+        {
+          sessionId: 'mid',
+          firstSeen: T0 + 10_000,
+          lastSeen: T0 + 20_000,
+          total: 2,
+          errors: 1,
+          counts: { upload: 1, error: 1 },
+        },
       ]);
       expect((await store.sessions({ limit: 1 })).map((item) => item.sessionId)).toEqual(['new']);
       expect(await store.sessions({ since: T0 + 40_000 })).toEqual([]);
@@ -154,7 +194,12 @@ export function describeStoreConformance(name: string, createHarness: () => Prom
       const records: ActivityRecord[] = [
         activity('s1', 'hostile', hostileDetails(), T0),
         activity('s1', 'huge-only', { blob: 'y'.repeat(1024 * 1024) }, T0 + 1),
-        activity('s1', 'many-keys', Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`key${i}`, 'v'.repeat(20)])), T0 + 2),
+        activity(
+          's1',
+          'many-keys',
+          Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`key${i}`, 'v'.repeat(20)])),
+          T0 + 2,
+        ),
         activity('s1', 'no-details', undefined, T0 + 3),
         { ...activity('s1', 'weird-time', {}), at: Number.NaN },
       ];
@@ -182,7 +227,10 @@ export function describeStoreConformance(name: string, createHarness: () => Prom
       expect(hostile.date).toBe(new Date(T0).toISOString());
       expect((hostile.many as unknown[]).at(-1)).toMatch(/^\[Truncated: \d+ more items\]$/);
       expect(byType.get('huge-only')!.details).toMatchObject({ blob: expect.stringContaining('…[truncated') });
-      expect(byType.get('many-keys')!.details).toMatchObject({ $truncated: 'details exceeded 65536 bytes', preview: expect.any(String) });
+      expect(byType.get('many-keys')!.details).toMatchObject({
+        $truncated: 'details exceeded 65536 bytes',
+        preview: expect.any(String),
+      });
       expect(byType.get('no-details')!.details).toBeNull();
       expect(byType.get('weird-time')!.at).toEqual(expect.any(Number));
     });
@@ -194,7 +242,7 @@ export function describeStoreConformance(name: string, createHarness: () => Prom
         '"; DELETE FROM activity_log; --',
         '$1::text); SELECT pg_sleep(5); --',
         '__proto__',
-        '\\x00\\', 
+        '\\x00\\',
       ];
       await store.write(payloads.map((payload, i) => activity(payload, payload, { [payload]: payload, i }, T0 + i)));
       await store.write([activity('victim', 'upload', {}, T0)]);
@@ -212,7 +260,12 @@ export function describeStoreConformance(name: string, createHarness: () => Prom
     });
 
     it('writes all 10,000 records from 100 concurrent sessions that were accepted before close()', async () => {
-      const dispatcher = createActivityDispatcher({ sinks: [store], batchSize: 500, flushInterval: 50, maxBuffer: 20_000 });
+      const dispatcher = createActivityDispatcher({
+        sinks: [store],
+        batchSize: 500,
+        flushInterval: 50,
+        maxBuffer: 20_000,
+      });
       const app = await startActivityApp(dispatcher);
       const sessions = Array.from({ length: 100 }, () => randomUUID());
       try {
@@ -222,20 +275,29 @@ export function describeStoreConformance(name: string, createHarness: () => Prom
         const closing = performance.now();
         await dispatcher.close();
         const done = performance.now();
-        console.info(`[${name}] 10,000 records: requests ${Math.round(closing - started)} ms, close() flush ${Math.round(done - closing)} ms, total ${Math.round(done - started)} ms`);
+        console.info(
+          `[${name}] 10,000 records: requests ${Math.round(closing - started)} ms, close() flush ${Math.round(done - closing)} ms, total ${Math.round(done - started)} ms`,
+        );
       } finally {
         await app.close();
       }
       expect(dispatcher.stats).toMatchObject({ accepted: 10_000, written: 10_000, dropped: 0, buffered: 0 });
       expect(await harness.count()).toBe(10_000);
       for (const session of sessions.slice(0, 5)) {
-        const steps = (await store.timeline(session, { limit: 1000 })).map((entry) => (entry.details as { step: number }).step);
+        const steps = (await store.timeline(session, { limit: 1000 })).map(
+          (entry) => (entry.details as { step: number }).step,
+        );
         expect(steps).toEqual(Array.from({ length: 100 }, (_, i) => i));
       }
     });
 
     it('close() writes 10,000 records that are all still buffered', async () => {
-      const dispatcher = createActivityDispatcher({ sinks: [store], batchSize: 1000, flushInterval: 60_000, maxBuffer: 10_000 });
+      const dispatcher = createActivityDispatcher({
+        sinks: [store],
+        batchSize: 1000,
+        flushInterval: 60_000,
+        maxBuffer: 10_000,
+      });
       // One synchronous burst: no write can start before it ends, so the timing below covers all 10,000.
       for (let i = 0; i < 10_000; i++) dispatcher.push(activity(`session-${i % 100}`, 'upload', { i }, T0 + i));
       const started = performance.now();

@@ -10,13 +10,20 @@ it('an open dispatcher does not keep the process alive (its timer is unref()ed)'
   try {
     const dispatcherPath = fileURLToPath(new URL('../../src/activity/dispatcher.ts', import.meta.url));
     const script = join(dir.path, 'open-dispatcher.mts');
-    writeFileSync(script, `
+    writeFileSync(
+      script,
+      `
       import { createActivityDispatcher } from ${JSON.stringify(dispatcherPath)};
       const dispatcher = createActivityDispatcher({ sinks: [{ write() {} }], flushInterval: 60_000 });
       dispatcher.push({ eventId: 'e', sessionId: 's', type: 't', details: undefined, at: 0 });
       console.log('pushed');
-    `);
-    const child = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 15_000, cwd: fileURLToPath(new URL('../..', import.meta.url)) });
+    `,
+    );
+    const child = spawnSync(process.execPath, ['--import', 'tsx', script], {
+      encoding: 'utf8',
+      timeout: 15_000,
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+    });
     expect(child.stderr).toBe('');
     expect(child.stdout.trim()).toBe('pushed');
     expect(child.status).toBe(0);

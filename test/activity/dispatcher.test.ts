@@ -15,12 +15,15 @@ function memorySink() {
       if (state.failing) throw new Error('database unavailable');
       batches.push([...batch]);
     },
-    close() { state.closed++; },
+    close() {
+      state.closed++;
+    },
   };
   return sink;
 }
 
-const records = (count: number, prefix = 'r'): ActivityRecord[] => Array.from({ length: count }, (_, i) => activity('s', `${prefix}${i}`));
+const records = (count: number, prefix = 'r'): ActivityRecord[] =>
+  Array.from({ length: count }, (_, i) => activity('s', `${prefix}${i}`));
 
 describe('createActivityDispatcher', () => {
   afterEach(() => {
@@ -91,12 +94,17 @@ describe('createActivityDispatcher', () => {
     await dispatcher.flush();
     expect(dispatcher.stats).toMatchObject({ accepted: 12, dropped: 7, buffered: 5 });
     expect(logger.warnings).toHaveLength(1);
-    expect(logger.warnings[0]).toMatchObject({ msg: 'activity buffer full: dropping the oldest records', obj: { maxBuffer: 5 } });
+    expect(logger.warnings[0]).toMatchObject({
+      msg: 'activity buffer full: dropping the oldest records',
+      obj: { maxBuffer: 5 },
+    });
 
     sink.state.failing = false;
     await dispatcher.flush();
     expect(sink.types()).toEqual(['r7', 'r8', 'r9', 'r10', 'r11']);
-    expect(dispatcher.stats.accepted).toBe(dispatcher.stats.written + dispatcher.stats.dropped + dispatcher.stats.buffered);
+    expect(dispatcher.stats.accepted).toBe(
+      dispatcher.stats.written + dispatcher.stats.dropped + dispatcher.stats.buffered,
+    );
   });
 
   it('close() writes everything accepted, closes each sink once, and refuses later pushes', async () => {
@@ -110,7 +118,9 @@ describe('createActivityDispatcher', () => {
         written.push(...batch.map((record) => record.type));
         inFlight--;
       },
-      close() { this.closed++; },
+      close() {
+        this.closed++;
+      },
     };
     const logger = spyLogger();
     const dispatcher = createActivityDispatcher({ sinks: [slow], batchSize: 7, logger });
@@ -133,14 +143,21 @@ describe('createActivityDispatcher', () => {
     for (const record of records(3)) dispatcher.push(record);
     await dispatcher.close();
     expect(dispatcher.stats).toMatchObject({ accepted: 3, written: 0, dropped: 3, buffered: 0 });
-    expect(logger.errors.map((entry) => entry.msg)).toContain('activity records not written before close: the sink is still failing');
+    expect(logger.errors.map((entry) => entry.msg)).toContain(
+      'activity records not written before close: the sink is still failing',
+    );
     expect(sink.state.closed).toBe(1);
   });
 
   it('counts a write that never settles as failed after writeTimeout, so close() still finishes', async () => {
     vi.useFakeTimers();
     const calls: number[] = [];
-    const hung: ActivitySink = { write: (batch) => { calls.push(batch.length); return new Promise<void>(() => undefined); } };
+    const hung: ActivitySink = {
+      write: (batch) => {
+        calls.push(batch.length);
+        return new Promise<void>(() => undefined);
+      },
+    };
     const logger = spyLogger();
     const dispatcher = createActivityDispatcher({ sinks: [hung], writeTimeout: 5000, logger });
     dispatcher.push(activity('s', 'upload'));
@@ -149,12 +166,28 @@ describe('createActivityDispatcher', () => {
     await closing;
     expect(calls).toEqual([1]);
     expect(dispatcher.stats).toMatchObject({ failures: 1, dropped: 1, written: 0 });
-    expect(logger.errors[0]!.obj).toMatchObject({ err: expect.objectContaining({ message: 'activity sink write did not settle within 5000 ms' }) });
+    expect(logger.errors[0]!.obj).toMatchObject({
+      err: expect.objectContaining({ message: 'activity sink write did not settle within 5000 ms' }),
+    });
   });
 
   it('survives a logger that throws and sinks whose close() throws', async () => {
-    const throwing = { warn: () => { throw new Error('logger'); }, error: () => { throw new Error('logger'); } };
-    const sink: ActivitySink = { write: () => { throw new Error('down'); }, close: () => { throw new Error('close'); } };
+    const throwing = {
+      warn: () => {
+        throw new Error('logger');
+      },
+      error: () => {
+        throw new Error('logger');
+      },
+    };
+    const sink: ActivitySink = {
+      write: () => {
+        throw new Error('down');
+      },
+      close: () => {
+        throw new Error('close');
+      },
+    };
     const dispatcher = createActivityDispatcher({ sinks: [sink], maxBuffer: 100, batchSize: 1, logger: throwing });
     for (const record of records(200)) dispatcher.push(record);
     await expect(dispatcher.flush()).resolves.toBeUndefined();

@@ -22,7 +22,9 @@ it('answers "what happened in session X?" from a SQLite file filled by logicalSe
         logActivity(req, 'workflow.step', { workflow: 'checkout', step: req.params.step });
         res.sendStatus(204);
       });
-      router.get('/pay', () => { throw new Error('card processor timed out'); });
+      router.get('/pay', () => {
+        throw new Error('card processor timed out');
+      });
     },
     after: [sessionErrorHandler()],
   });

@@ -6,7 +6,14 @@ import { activity } from './records.js';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
-  const logger = pino({ base: undefined, timestamp: false }, { write: (line: string) => { lines.push(JSON.parse(line) as Record<string, unknown>); } });
+  const logger = pino(
+    { base: undefined, timestamp: false },
+    {
+      write: (line: string) => {
+        lines.push(JSON.parse(line) as Record<string, unknown>);
+      },
+    },
+  );
   return { lines, logger };
 }
 
@@ -18,8 +25,18 @@ describe('pinoActivitySink', () => {
     const start = activity('s1', 'session.start', undefined, 999);
     await sink.write([start, upload]);
     expect(lines).toEqual([
-      { level: 30, sessionId: 's1', activity: { eventId: start.eventId, type: 'session.start', at: 999 }, msg: 'activity' },
-      { level: 30, sessionId: 's1', activity: { eventId: upload.eventId, type: 'upload', at: 1000, details: { file: 'a.pdf' } }, msg: 'activity' },
+      {
+        level: 30,
+        sessionId: 's1',
+        activity: { eventId: start.eventId, type: 'session.start', at: 999 },
+        msg: 'activity',
+      },
+      {
+        level: 30,
+        sessionId: 's1',
+        activity: { eventId: upload.eventId, type: 'upload', at: 1000, details: { file: 'a.pdf' } },
+        msg: 'activity',
+      },
     ]);
   });
 
@@ -29,7 +46,13 @@ describe('pinoActivitySink', () => {
     const circular: Record<string, unknown> = { n: 1n };
     circular.self = circular;
     await pinoActivitySink(logger, { level: 'debug', msg: 'user activity' }).write([activity('s1', 'weird', circular)]);
-    expect(lines).toEqual([expect.objectContaining({ level: 20, msg: 'user activity', activity: expect.objectContaining({ details: { n: '1', self: '[Circular]' } }) })]);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 20,
+        msg: 'user activity',
+        activity: expect.objectContaining({ details: { n: '1', self: '[Circular]' } }),
+      }),
+    ]);
   });
 
   it('refuses a logger without the chosen level method at creation', () => {

@@ -34,9 +34,13 @@ describeWith(postgres, 'PostgreSQL activity store', () => {
     const table = uniqueTable();
     const harness: StoreHarness = {
       store: new SqlActivityStore({ postgres: pool, table }),
-      rawDetails: async () => (await pool.query<{ details: unknown }>(`SELECT details FROM ${table}`)).rows.map((row) => row.details),
+      rawDetails: async () =>
+        (await pool.query<{ details: unknown }>(`SELECT details FROM ${table}`)).rows.map((row) => row.details),
       count: async () => (await pool.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM ${table}`)).rows[0]!.n,
-      indexes: async () => (await pool.query<{ indexname: string }>('SELECT indexname FROM pg_indexes WHERE tablename = $1', [table])).rows.map((row) => row.indexname),
+      indexes: async () =>
+        (
+          await pool.query<{ indexname: string }>('SELECT indexname FROM pg_indexes WHERE tablename = $1', [table])
+        ).rows.map((row) => row.indexname),
       cleanup: () => dropTable(table),
     };
     return Promise.resolve(harness);

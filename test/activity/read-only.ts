@@ -21,16 +21,34 @@ export function readOnlySwitch(db: Database, file: string, dir: string): ReadOnl
   if (process.getuid?.() !== 0) {
     return {
       method: 'chmod',
-      apply: () => { chmodSync(file, 0o444); chmodSync(dir, 0o555); },
-      revert: () => { chmodSync(dir, 0o755); chmodSync(file, 0o644); },
+      apply: () => {
+        chmodSync(file, 0o444);
+        chmodSync(dir, 0o555);
+      },
+      revert: () => {
+        chmodSync(dir, 0o755);
+        chmodSync(file, 0o644);
+      },
     };
   }
   if (chattr('+i', [file, dir]) && chattr('-i', [file, dir])) {
-    return { method: 'chattr +i', apply: () => { chattr('+i', [file, dir]); }, revert: () => { chattr('-i', [file, dir]); } };
+    return {
+      method: 'chattr +i',
+      apply: () => {
+        chattr('+i', [file, dir]);
+      },
+      revert: () => {
+        chattr('-i', [file, dir]);
+      },
+    };
   }
   return {
     method: 'PRAGMA query_only',
-    apply: () => { db.pragma('query_only = ON'); },
-    revert: () => { db.pragma('query_only = OFF'); },
+    apply: () => {
+      db.pragma('query_only = ON');
+    },
+    revert: () => {
+      db.pragma('query_only = OFF');
+    },
   };
 }

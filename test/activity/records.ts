@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { ActivityRecord } from '../../src/activity/types.js';
 
 /** One activity record with a fresh event ID; `at` defaults to a fixed base so tests are deterministic. */
-export function activity(sessionId: string, type: string, details?: Record<string, unknown>, at = 1_700_000_000_000): ActivityRecord {
+export function activity(
+  sessionId: string,
+  type: string,
+  details?: Record<string, unknown>,
+  at = 1_700_000_000_000,
+): ActivityRecord {
   return { eventId: randomUUID(), sessionId, type, details, at };
 }
 
@@ -20,7 +25,11 @@ export function spyLogger(): SpyLogger {
   return {
     warnings,
     errors,
-    warn(obj, msg) { warnings.push({ obj, msg }); },
-    error(obj, msg) { errors.push({ obj, msg }); },
+    warn(obj, msg) {
+      warnings.push({ obj, msg });
+    },
+    error(obj, msg) {
+      errors.push({ obj, msg });
+    },
   };
 }

@@ -14,13 +14,34 @@ describe('serializeDetails', () => {
     circular.me = circular;
     const shared = { n: 1 };
     const safe = toJsonSafe({
-      circular, twice: [shared, shared], big: -5n, fn: () => 1, sym: Symbol.for('k'), undef: undefined,
-      inf: Infinity, err: Object.assign(new TypeError('bad'), { secret: 'x' }), invalid: new Date(Number.NaN),
-      bytes: new Uint8Array(4), set: new Set([1]), throwingJson: { toJSON() { throw new Error('no'); } },
+      circular,
+      twice: [shared, shared],
+      big: -5n,
+      fn: () => 1,
+      sym: Symbol.for('k'),
+      undef: undefined,
+      inf: Infinity,
+      err: Object.assign(new TypeError('bad'), { secret: 'x' }),
+      invalid: new Date(Number.NaN),
+      bytes: new Uint8Array(4),
+      set: new Set([1]),
+      throwingJson: {
+        toJSON() {
+          throw new Error('no');
+        },
+      },
     });
     expect(safe).toEqual({
-      circular: { me: '[Circular]' }, twice: [{ n: 1 }, { n: 1 }], big: '-5', fn: '[Function fn]', sym: 'Symbol(k)',
-      inf: 'Infinity', err: { name: 'TypeError', message: 'bad' }, invalid: null, bytes: '[Uint8Array 4 bytes]', set: [1],
+      circular: { me: '[Circular]' },
+      twice: [{ n: 1 }, { n: 1 }],
+      big: '-5',
+      fn: '[Function fn]',
+      sym: 'Symbol(k)',
+      inf: 'Infinity',
+      err: { name: 'TypeError', message: 'bad' },
+      invalid: null,
+      bytes: '[Uint8Array 4 bytes]',
+      set: [1],
       throwingJson: '[Unserializable]',
     });
   });
@@ -32,9 +53,16 @@ describe('serializeDetails', () => {
   });
 
   it('caps the whole JSON, replacing it by a marked preview that still parses', () => {
-    const json = serializeDetails({ items: Array.from({ length: 3000 }, (_, i) => `item-${i}-${'z'.repeat(30)}`) }, { maxBytes: 4096 })!;
+    const json = serializeDetails(
+      { items: Array.from({ length: 3000 }, (_, i) => `item-${i}-${'z'.repeat(30)}`) },
+      { maxBytes: 4096 },
+    )!;
     expect(Buffer.byteLength(json)).toBeLessThanOrEqual(4096);
-    expect(JSON.parse(json)).toMatchObject({ $truncated: 'details exceeded 4096 bytes', bytes: expect.any(Number), preview: expect.stringMatching(/^\{"items"/) });
+    expect(JSON.parse(json)).toMatchObject({
+      $truncated: 'details exceeded 4096 bytes',
+      bytes: expect.any(Number),
+      preview: expect.stringMatching(/^\{"items"/),
+    });
   });
 
   it('makes a __proto__ key an ordinary property', () => {

@@ -12,14 +12,21 @@ describe('SqlActivityStore options and query arguments', () => {
     [{ sqlite: ':memory:', postgres: {} }, /Pass exactly one of/],
     [{ sqlite: 42 }, /`sqlite`: received 42\. Pass a file path/],
     [{ postgres: {} }, /`postgres`: received an object\. Pass a pg Pool/],
-    [{ sqlite: ':memory:', table: 'x; DROP TABLE y' }, /`table`: received "x; DROP TABLE y"\. Use letters, digits and _ only/],
+    [
+      { sqlite: ':memory:', table: 'x; DROP TABLE y' },
+      /`table`: received "x; DROP TABLE y"\. Use letters, digits and _ only/,
+    ],
     [{ sqlite: ':memory:', table: 'a'.repeat(51) }, /`table`/],
     [{ sqlite: ':memory:', maxDetailsBytes: 10 }, /`maxDetailsBytes`: received 10/],
   ])('rejects %j at construction with ERR_ELS_INVALID_OPTION', (options, message) => {
     const create = () => new SqlActivityStore(options as never);
     expect(create).toThrow(LogicalSessionError);
     expect(create).toThrow(message);
-    try { create(); } catch (err) { expect((err as LogicalSessionError).code).toBe('ERR_ELS_INVALID_OPTION'); }
+    try {
+      create();
+    } catch (err) {
+      expect((err as LogicalSessionError).code).toBe('ERR_ELS_INVALID_OPTION');
+    }
   });
 
   it.each([
@@ -28,7 +35,10 @@ describe('SqlActivityStore options and query arguments', () => {
     ['a limit above 1000', (store: SqlActivityStore) => store.timeline('s', { limit: 1001 })],
     ['a fractional limit', (store: SqlActivityStore) => store.sessions({ limit: 2.5 })],
     ['a non-time before', (store: SqlActivityStore) => store.timeline('s', { before: 'yesterday' as never })],
-    ['a beforeId that is not a row ID', (store: SqlActivityStore) => store.timeline('s', { before: 1, beforeId: '1 OR 1=1' })],
+    [
+      'a beforeId that is not a row ID',
+      (store: SqlActivityStore) => store.timeline('s', { before: 1, beforeId: '1 OR 1=1' }),
+    ],
     ['an invalid Date since', (store: SqlActivityStore) => store.sessions({ since: new Date(Number.NaN) })],
   ])('rejects %s with ERR_ELS_INVALID_ARGUMENT', async (_, query) => {
     const store = new SqlActivityStore({ sqlite: db });

@@ -21,7 +21,13 @@ function sqliteHarness(): Promise<StoreHarness> {
     store,
     rawDetails: () => Promise.resolve(read().prepare('SELECT details FROM activity_log').pluck().all()),
     count: () => Promise.resolve(read().prepare('SELECT COUNT(*) FROM activity_log').pluck().get() as number),
-    indexes: () => Promise.resolve(read().prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'activity_log'").pluck().all() as string[]),
+    indexes: () =>
+      Promise.resolve(
+        read()
+          .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'activity_log'")
+          .pluck()
+          .all() as string[],
+      ),
     async cleanup() {
       reader?.close();
       await store.close();
@@ -41,16 +47,29 @@ describeOutage('SQLite (file and directory made read-only, then writable again)'
   console.info(`[SQLite outage] write access removed with ${readOnly.method}`);
   return Promise.resolve({
     store: new SqlActivityStore({ sqlite: db }),
-    goDown: () => { readOnly.apply(); return Promise.resolve(); },
-    comeBack: () => { readOnly.revert(); return Promise.resolve(); },
+    goDown: () => {
+      readOnly.apply();
+      return Promise.resolve();
+    },
+    comeBack: () => {
+      readOnly.revert();
+      return Promise.resolve();
+    },
     count: () => Promise.resolve(db.prepare('SELECT COUNT(*) FROM activity_log').pluck().get() as number),
-    cleanup: () => { readOnly.revert(); db.close(); dir.remove(); return Promise.resolve(); },
+    cleanup: () => {
+      readOnly.revert();
+      db.close();
+      dir.remove();
+      return Promise.resolve();
+    },
   });
 });
 
 describe('SqlActivityStore on SQLite', () => {
   const dirs: { remove: () => void }[] = [];
-  afterEach(() => { for (const dir of dirs.splice(0)) dir.remove(); });
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) dir.remove();
+  });
 
   it('works on ":memory:" and on a Database the application opened (left open by close())', async () => {
     const memory = new SqlActivityStore({ sqlite: ':memory:' });

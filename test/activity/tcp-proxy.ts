@@ -15,27 +15,33 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
   let server: net.Server | undefined;
   let port = 0;
 
-  const listen = (): Promise<void> => new Promise((resolve, reject) => {
-    const next = net.createServer((client) => {
-      const upstream = net.connect(targetPort, targetHost);
-      for (const socket of [client, upstream]) {
-        sockets.add(socket);
-        socket.on('close', () => sockets.delete(socket));
-        socket.on('error', () => { client.destroy(); upstream.destroy(); });
-      }
-      client.pipe(upstream).pipe(client);
+  const listen = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const next = net.createServer((client) => {
+        const upstream = net.connect(targetPort, targetHost);
+        for (const socket of [client, upstream]) {
+          sockets.add(socket);
+          socket.on('close', () => sockets.delete(socket));
+          socket.on('error', () => {
+            client.destroy();
+            upstream.destroy();
+          });
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      next.once('error', reject);
+      next.listen(port, '127.0.0.1', () => {
+        port = (next.address() as net.AddressInfo).port;
+        server = next;
+        resolve();
+      });
     });
-    next.once('error', reject);
-    next.listen(port, '127.0.0.1', () => {
-      port = (next.address() as net.AddressInfo).port;
-      server = next;
-      resolve();
-    });
-  });
 
   await listen();
   return {
-    get port() { return port; },
+    get port() {
+      return port;
+    },
     async stop() {
       const current = server;
       server = undefined;

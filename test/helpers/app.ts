@@ -4,7 +4,6 @@ import session, { MemoryStore, type SessionOptions, type Store } from 'express-s
 import type { ErrorRequestHandler, Express, Request, RequestHandler, Router } from 'express';
 import { logicalSession, type LogicalSessionMiddleware, type LogicalSessionOptions } from '../../src/index.js';
 
-
 /** Both supported Express majors, for `describe.each`. */
 export const expressVersions = [
   { name: 'express 4', express: express4 },

@@ -23,7 +23,9 @@ export function captureLogger(level: pino.Level = 'debug') {
 export function warnings(): { logger: LoggerLike; messages: string[] } {
   const messages: string[] = [];
   const logger: LoggerLike = {
-    info: () => undefined, debug: () => undefined, error: () => undefined,
+    info: () => undefined,
+    debug: () => undefined,
+    error: () => undefined,
     warn: (_obj, msg) => void messages.push(msg ?? ''),
     child: () => logger,
   };

@@ -35,7 +35,13 @@ describeWith(redis, 'examples/redis', () => {
     const entry = fileURLToPath(new URL('../../examples/redis/balance.ts', import.meta.url));
     balancer = fork(entry, [], {
       execArgv: ['--import', 'tsx'],
-      env: { ...process.env, PORT: '0', INSTANCES: '2', SESSION_PREFIX: prefix, REDIS_URL: redis.available ? redis.url : '' },
+      env: {
+        ...process.env,
+        PORT: '0',
+        INSTANCES: '2',
+        SESSION_PREFIX: prefix,
+        REDIS_URL: redis.available ? redis.url : '',
+      },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
     const [ready] = (await once(balancer, 'message')) as [{ port: number }];

@@ -70,29 +70,41 @@ describeWith(server, 'Redis faults', () => {
 
     const more = await outageRequests(client, 12);
     for (const result of more) expectStoreUnavailable(result, id);
-    report('Redis down, with a session cookie', [...warmup, ...more].map((r) => r.elapsedMs));
+    report(
+      'Redis down, with a session cookie',
+      [...warmup, ...more].map((r) => r.elapsedMs),
+    );
 
     const after = await Promise.all(
-      fleet.instances.map((i) => waitFor(async () => {
-        const h = await i.health();
-        return h.connections === 0 ? h : undefined;
-      }, `${i.name} to hold no client socket`)),
+      fleet.instances.map((i) =>
+        waitFor(async () => {
+          const h = await i.health();
+          return h.connections === 0 ? h : undefined;
+        }, `${i.name} to hold no client socket`),
+      ),
     );
     for (const [n, health] of after.entries()) {
       expect(health.pid).toBe(before[n]!.pid);
       // 300 more failed requests must not leave anything behind (queued commands, sessions, timers).
       expect(health.heapUsed - settled[n]!.heapUsed).toBeLessThan(4 * 1024 * 1024);
     }
-    console.info(`[faults] heap growth over ${more.length} outage requests: ${after.map((h, n) => Math.round((h.heapUsed - settled[n]!.heapUsed) / 1024)).join(', ')} KiB`);
+    console.info(
+      `[faults] heap growth over ${more.length} outage requests: ${after.map((h, n) => Math.round((h.heapUsed - settled[n]!.heapUsed) / 1024)).join(', ')} KiB`,
+    );
   });
 
   it('does not hand a newcomer a cookie or an ID that were never stored while Redis is down: 503 within 1.5 s', async () => {
     fleet = await startInProcessFleet({ label: 'down-new', redisUrl: redis!.url, count: 3 });
     await redis!.kill();
     const results = await Promise.all(
-      fleet.instances.flatMap((i) => Array.from({ length: 5 }, () => httpRequest(i.url, 'GET', '/whoami', { timeoutMs: 5_000 }))),
+      fleet.instances.flatMap((i) =>
+        Array.from({ length: 5 }, () => httpRequest(i.url, 'GET', '/whoami', { timeoutMs: 5_000 })),
+      ),
     );
-    report('Redis down, newcomer without cookie', results.map((r) => r.elapsedMs));
+    report(
+      'Redis down, newcomer without cookie',
+      results.map((r) => r.elapsedMs),
+    );
     for (const result of results) expectStoreUnavailable(result, undefined);
     expect(new Set(results.map((r) => r.body.sessionId as string)).size).toBe(results.length);
   });
@@ -117,7 +129,13 @@ describeWith(server, 'Redis faults', () => {
     const restartedAt = performance.now();
     await Promise.all(
       fleet.instances.map((i) =>
-        waitFor(async () => (await httpRequest(i.url, 'GET', '/whoami', { cookie: clients[0]!.cookie, timeoutMs: 2_000 })).status === 200, `${i.name} to recover`, { timeoutMs: 10_000, intervalMs: 20 }),
+        waitFor(
+          async () =>
+            (await httpRequest(i.url, 'GET', '/whoami', { cookie: clients[0]!.cookie, timeoutMs: 2_000 })).status ===
+            200,
+          `${i.name} to recover`,
+          { timeoutMs: 10_000, intervalMs: 20 },
+        ),
       ),
     );
     const recoveryMs = performance.now() - restartedAt;
@@ -140,8 +158,15 @@ describeWith(server, 'Redis faults', () => {
     const id = (await client.request('GET', '/whoami')).body.id as string;
 
     proxy.setDelay(150);
-    const slow = [...(await client.burst(12, 'GET', '/whoami')), await client.request('GET', '/whoami'), await client.request('POST', '/notes/k?value=v')];
-    report('Redis +150 ms per reply', slow.map((r) => r.elapsedMs));
+    const slow = [
+      ...(await client.burst(12, 'GET', '/whoami')),
+      await client.request('GET', '/whoami'),
+      await client.request('POST', '/notes/k?value=v'),
+    ];
+    report(
+      'Redis +150 ms per reply',
+      slow.map((r) => r.elapsedMs),
+    );
     for (const result of slow) {
       expect(result.status).toBe(200);
       expect(result.body.id).toBe(id);
@@ -169,7 +194,10 @@ describeWith(server, 'Redis faults', () => {
     proxy.setStalled(false);
     const releasedAt = performance.now();
     const results = await Promise.all(during.map(async ({ sentAt, result }) => ({ sentAt, ...(await result) })));
-    report('Redis stalled, steady traffic', results.map((r) => r.elapsedMs));
+    report(
+      'Redis stalled, steady traffic',
+      results.map((r) => r.elapsedMs),
+    );
     for (const result of results) {
       expect(result.elapsedMs).toBeLessThan(failFastDefaults.storeTimeoutMs + 500);
       if (result.status === 200) {
@@ -184,14 +212,25 @@ describeWith(server, 'Redis faults', () => {
     }
     expect(results.filter((r) => r.status === 503).length).toBeGreaterThan(results.length / 2);
 
-    await waitFor(async () => (await client.request('GET', '/whoami')).status === 200, 'the fleet to answer after the stall', { timeoutMs: 5_000, intervalMs: 20 });
-    for (const result of await client.burst(6, 'GET', '/whoami')) expect(result.body).toMatchObject({ id, notes: { k: 'v' } });
+    await waitFor(
+      async () => (await client.request('GET', '/whoami')).status === 200,
+      'the fleet to answer after the stall',
+      { timeoutMs: 5_000, intervalMs: 20 },
+    );
+    for (const result of await client.burst(6, 'GET', '/whoami'))
+      expect(result.body).toMatchObject({ id, notes: { k: 'v' } });
   });
 
   it('control: without the store deadline, steady traffic keeps a stalled connection alive past socketTimeout', async () => {
     proxy = await startLatencyProxy(redis!.port);
     const settings = { socketTimeoutMs: 1_000, pingIntervalMs: 400 };
-    fleet = await startInProcessFleet({ label: 'stall-control', redisUrl: proxy.url, count: 1, storeDeadline: false, settings });
+    fleet = await startInProcessFleet({
+      label: 'stall-control',
+      redisUrl: proxy.url,
+      count: 1,
+      storeDeadline: false,
+      settings,
+    });
     const client = fleet.newClient();
     await client.request('GET', '/whoami');
 
@@ -214,7 +253,13 @@ describeWith(server, 'Redis faults', () => {
   it('drops a silent connection after socketTimeout and reconnects on its own (plain connect-redis, no store deadline)', async () => {
     proxy = await startLatencyProxy(redis!.port);
     const settings = { socketTimeoutMs: 1_000, pingIntervalMs: 400 };
-    fleet = await startInProcessFleet({ label: 'silent', redisUrl: proxy.url, count: 3, storeDeadline: false, settings });
+    fleet = await startInProcessFleet({
+      label: 'silent',
+      redisUrl: proxy.url,
+      count: 3,
+      storeDeadline: false,
+      settings,
+    });
     const client = fleet.newClient();
     const id = (await client.request('GET', '/whoami')).body.id as string;
 
@@ -226,7 +271,10 @@ describeWith(server, 'Redis faults', () => {
     expect(stalled.elapsedMs).toBeLessThan(settings.socketTimeoutMs + settings.pingIntervalMs + 500);
     proxy.setStalled(false);
 
-    await waitFor(async () => (await client.request('GET', '/whoami')).status === 200, 'the fleet to reconnect', { timeoutMs: 5_000, intervalMs: 20 });
+    await waitFor(async () => (await client.request('GET', '/whoami')).status === 200, 'the fleet to reconnect', {
+      timeoutMs: 5_000,
+      intervalMs: 20,
+    });
     for (const result of await client.burst(6, 'GET', '/whoami')) expect(result.body.id).toBe(id);
   });
 });

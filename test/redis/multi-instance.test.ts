@@ -36,7 +36,12 @@ describeWith(redis, 'Redis: many instances, one session', () => {
   });
 
   it('shows the same ID on every instance for the life of the session (separate Node processes)', async () => {
-    fleet = await startProcessFleet({ label: 'stable', redisUrl, count: 3, logical: { idleTimeout: '30m', touchInterval: '1m' } });
+    fleet = await startProcessFleet({
+      label: 'stable',
+      redisUrl,
+      count: 3,
+      logical: { idleTimeout: '30m', touchInterval: '1m' },
+    });
     const client = fleet.newClient();
     const first = await client.request('GET', '/whoami');
     expect(first.status).toBe(200);
@@ -61,7 +66,12 @@ describeWith(redis, 'Redis: many instances, one session', () => {
   });
 
   it('converges a 50-request burst after an idle timeout to one new ID, one end/start pair per instance, one eventId (separate Node processes)', async () => {
-    fleet = await startProcessFleet({ label: 'burst', redisUrl, count: 3, logical: { idleTimeout: '30m', touchInterval: '1m' } });
+    fleet = await startProcessFleet({
+      label: 'burst',
+      redisUrl,
+      count: 3,
+      logical: { idleTimeout: '30m', touchInterval: '1m' },
+    });
     const client = fleet.newClient();
     const first = await client.request('GET', '/whoami');
     const oldId = first.body.id as string;
@@ -88,7 +98,9 @@ describeWith(redis, 'Redis: many instances, one session', () => {
     const starts = logs.map((log) => log.starts.filter((e) => e.reason === 'idle-timeout'));
     const ends = logs.map((log) => log.ends.filter((e) => e.reason === 'idle-timeout'));
     for (const perInstance of [...starts, ...ends]) expect(perInstance.length).toBeLessThanOrEqual(1);
-    console.info(`[burst] idle-timeout starts per instance: ${starts.map((x) => x.length).join(', ')}; ends: ${ends.map((x) => x.length).join(', ')}`);
+    console.info(
+      `[burst] idle-timeout starts per instance: ${starts.map((x) => x.length).join(', ')}; ends: ${ends.map((x) => x.length).join(', ')}`,
+    );
     const allStarts = starts.flat();
     const allEnds = ends.flat();
     expect(allStarts.length).toBeGreaterThanOrEqual(1);
@@ -98,11 +110,18 @@ describeWith(redis, 'Redis: many instances, one session', () => {
     for (const start of allStarts) expect(start).toMatchObject({ sessionId: newId, previousId: oldId });
     for (const end of allEnds) expect(end.sessionId).toBe(oldId);
     // Exactly one 'new' start for the whole fleet: the first request's.
-    expect(logs.flatMap((log) => log.starts.filter((e) => e.reason === 'new')).map((e) => e.sessionId)).toEqual([oldId]);
+    expect(logs.flatMap((log) => log.starts.filter((e) => e.reason === 'new')).map((e) => e.sessionId)).toEqual([
+      oldId,
+    ]);
   });
 
   it('never loses data written on one instance while read-only requests are in flight on the others', async () => {
-    fleet = await startInProcessFleet({ label: 'lost-update', redisUrl, count: 3, logical: { idleTimeout: '30m', touchInterval: '1m' } });
+    fleet = await startInProcessFleet({
+      label: 'lost-update',
+      redisUrl,
+      count: 3,
+      logical: { idleTimeout: '30m', touchInterval: '1m' },
+    });
     const [writer, ...readers] = fleet.instances as [Instance, ...Instance[]];
     const first = await httpRequest(writer.url, 'GET', '/whoami', {});
     const cookie = first.headers['set-cookie']![0]!.split(';', 1)[0]!;
@@ -111,11 +130,16 @@ describeWith(redis, 'Redis: many instances, one session', () => {
 
     // Round 1: the reads refresh lastActivityAt (touch). Round 2: the reads rotate the ID (idle
     // timeout). Either way each read wrote to the store; none may write again at its end.
-    for (const [round, offset] of [[1, 2 * MINUTE], [2, 40 * MINUTE]] as const) {
+    for (const [round, offset] of [
+      [1, 2 * MINUTE],
+      [2, 40 * MINUTE],
+    ] as const) {
       await advanceClocks(fleet.instances, offset);
       await Promise.all(readers.map((r) => r.setGate(false)));
       const reads = Promise.all(
-        Array.from({ length: READS }, (_unused, i) => httpRequest(readers[i % readers.length]!.url, 'GET', '/whoami?hold=1', { cookie })),
+        Array.from({ length: READS }, (_unused, i) =>
+          httpRequest(readers[i % readers.length]!.url, 'GET', '/whoami?hold=1', { cookie }),
+        ),
       );
       await waitFor(
         async () => (await Promise.all(readers.map((r) => r.health()))).reduce((n, h) => n + h.inflight, 0) === READS,

@@ -42,7 +42,12 @@ describeWith(server, 'Redis: library writes per touchInterval', () => {
   }
 
   it('writes lastActivityAt at most once per touchInterval, never backwards, with requests round-robin over three instances', async () => {
-    fleet = await startInProcessFleet({ label: 'touch', redisUrl: redis.url, count: 3, logical: { idleTimeout: '30m', touchInterval: TOUCH } });
+    fleet = await startInProcessFleet({
+      label: 'touch',
+      redisUrl: redis.url,
+      count: 3,
+      logical: { idleTimeout: '30m', touchInterval: TOUCH },
+    });
     const client = fleet.newClient();
     expect((await client.request('GET', '/whoami')).status).toBe(200);
     const history = [await storedActivity(client)];
@@ -70,12 +75,19 @@ describeWith(server, 'Redis: library writes per touchInterval', () => {
     // Between touches a request costs exactly what express-session costs: GET plus its EXPIRE touch.
     expect(counts.get('get')).toBe(requests + history.length - 1);
     expect(counts.get('expire') ?? 0).toBeLessThanOrEqual(requests);
-    console.info(`[touch-writes] ${requests} requests over ${distinct.length - 1} touch intervals: ${JSON.stringify(Object.fromEntries(counts))}`);
+    console.info(
+      `[touch-writes] ${requests} requests over ${distinct.length - 1} touch intervals: ${JSON.stringify(Object.fromEntries(counts))}`,
+    );
   });
 
   it('keeps lastActivityAt monotonic and writes at most once per instance per touchInterval when bursts hit every instance at a boundary', async () => {
     const INSTANCES = 3;
-    fleet = await startInProcessFleet({ label: 'touch-burst', redisUrl: redis.url, count: INSTANCES, logical: { idleTimeout: '30m', touchInterval: TOUCH } });
+    fleet = await startInProcessFleet({
+      label: 'touch-burst',
+      redisUrl: redis.url,
+      count: INSTANCES,
+      logical: { idleTimeout: '30m', touchInterval: TOUCH },
+    });
     const client = fleet.newClient();
     expect((await client.request('GET', '/whoami')).status).toBe(200);
     const history = [await storedActivity(client)];
@@ -96,7 +108,9 @@ describeWith(server, 'Redis: library writes per touchInterval', () => {
 
     for (let i = 1; i < history.length; i += 1) expect(history[i]).toBeGreaterThan(history[i - 1]!);
     const perInterval = writes(counts) / INTERVALS;
-    console.info(`[touch-writes] bursts of ${BURST} over ${INSTANCES} instances: ${perInterval} SET per session per touchInterval; ${JSON.stringify(Object.fromEntries(counts))}`);
+    console.info(
+      `[touch-writes] bursts of ${BURST} over ${INSTANCES} instances: ${perInterval} SET per session per touchInterval; ${JSON.stringify(Object.fromEntries(counts))}`,
+    );
     // Instances cannot see each other's in-flight writes (connect-redis has no compare-and-set),
     // so a burst at the boundary may cost one write per instance, but never one per request.
     expect(perInterval).toBeLessThanOrEqual(INSTANCES);

@@ -4,9 +4,20 @@ const assert = require('node:assert/strict');
 const express = require('express');
 const session = require('express-session');
 const {
-  logicalSession, getSessionId, getSessionInfo, peekSessionId, sessionScopedKey, currentSessionId,
-  regenerateSessionId, rotateSessionCookie, restartSession, endSession, logActivity,
-  sessionErrorHandler, LogicalSessionError, ErrorCodes,
+  logicalSession,
+  getSessionId,
+  getSessionInfo,
+  peekSessionId,
+  sessionScopedKey,
+  currentSessionId,
+  regenerateSessionId,
+  rotateSessionCookie,
+  restartSession,
+  endSession,
+  logActivity,
+  sessionErrorHandler,
+  LogicalSessionError,
+  ErrorCodes,
 } = require('express-logical-session');
 const activity = require('express-logical-session/activity');
 const { version } = require('express-logical-session/package.json');
@@ -15,9 +26,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 async function main() {
   assert.equal(typeof version, 'string');
-  assert.throws(() => logicalSession({ idleTimeout: 'soon' }), (err) => err instanceof LogicalSessionError && err.code === ErrorCodes.INVALID_OPTION);
+  assert.throws(
+    () => logicalSession({ idleTimeout: 'soon' }),
+    (err) => err instanceof LogicalSessionError && err.code === ErrorCodes.INVALID_OPTION,
+  );
   // Both entry points share one LogicalSessionError class, so `instanceof` works for either.
-  assert.throws(() => new activity.SqlActivityStore({}), (err) => err instanceof LogicalSessionError && err.code === ErrorCodes.INVALID_OPTION);
+  assert.throws(
+    () => new activity.SqlActivityStore({}),
+    (err) => err instanceof LogicalSessionError && err.code === ErrorCodes.INVALID_OPTION,
+  );
 
   const records = [];
   const middleware = logicalSession({
@@ -30,7 +47,13 @@ async function main() {
   app.use(middleware);
   app.get('/', (req, res) => {
     logActivity(req, 'home.view');
-    res.json({ id: getSessionId(req), peek: peekSessionId(req), current: currentSessionId(), info: getSessionInfo(req), key: sessionScopedKey(req, 'cart') });
+    res.json({
+      id: getSessionId(req),
+      peek: peekSessionId(req),
+      current: currentSessionId(),
+      info: getSessionInfo(req),
+      key: sessionScopedKey(req, 'cart'),
+    });
   });
   app.post('/regenerate', (req, res) => res.json({ id: regenerateSessionId(req, 'wizard') }));
   app.post('/login', async (req, res) => {
@@ -67,7 +90,11 @@ async function main() {
     assert.equal((await call('GET', '/')).body.id, id, 'the ID is stable across requests');
 
     const boom = await call('GET', '/boom');
-    assert.deepEqual(boom, { status: 500, header: id, body: { error: 'Internal Server Error', sessionId: id, message: 'Please contact support with this session ID' } });
+    assert.deepEqual(boom, {
+      status: 500,
+      header: id,
+      body: { error: 'Internal Server Error', sessionId: id, message: 'Please contact support with this session ID' },
+    });
 
     const beforeLogin = cookie;
     assert.equal((await call('POST', '/login')).body.id, id, 'rotating the cookie keeps the logical ID');
@@ -82,13 +109,21 @@ async function main() {
 
     await middleware.close();
     const types = records.map((r) => r.type);
-    assert.ok(types.includes('home.view') && types.includes('session.start') && types.includes('session.end'), types.join());
+    assert.ok(
+      types.includes('home.view') && types.includes('session.start') && types.includes('session.end'),
+      types.join(),
+    );
     assert.equal(middleware.stats.hookFailures, 0);
     assert.equal(typeof activity.createActivityDispatcher, 'function');
   } finally {
     server.close();
   }
-  process.stdout.write(JSON.stringify({ ok: true, exports: { core: Object.keys(require('express-logical-session')).sort(), activity: Object.keys(activity).sort() } }));
+  process.stdout.write(
+    JSON.stringify({
+      ok: true,
+      exports: { core: Object.keys(require('express-logical-session')).sort(), activity: Object.keys(activity).sort() },
+    }),
+  );
 }
 
 main().catch((err) => {

@@ -7,17 +7,33 @@ import session from 'express-session';
 import { pino } from 'pino';
 import * as core from 'express-logical-session';
 import * as activity from 'express-logical-session/activity';
-import { getSessionId, getSessionInfo, logActivity, logicalSession, restartSession, sessionErrorHandler } from 'express-logical-session';
+import {
+  getSessionId,
+  getSessionInfo,
+  logActivity,
+  logicalSession,
+  restartSession,
+  sessionErrorHandler,
+} from 'express-logical-session';
 import { SqlActivityStore, pinoActivitySink } from 'express-logical-session/activity';
 
 // Both entry points share one LogicalSessionError class, so `instanceof` works for either.
-assert.throws(() => pinoActivitySink({}), (err) => err instanceof core.LogicalSessionError && err.code === core.ErrorCodes.INVALID_OPTION);
+assert.throws(
+  () => pinoActivitySink({}),
+  (err) => err instanceof core.LogicalSessionError && err.code === core.ErrorCodes.INVALID_OPTION,
+);
 
 const lines = [];
-const logger = pino(new Writable({ write: (chunk, _encoding, done) => done(void lines.push(JSON.parse(String(chunk)))) }));
+const logger = pino(
+  new Writable({ write: (chunk, _encoding, done) => done(void lines.push(JSON.parse(String(chunk)))) }),
+);
 const db = new Database(':memory:');
 const store = new SqlActivityStore({ sqlite: db });
-const middleware = logicalSession({ logger, exposeHeader: 'X-Session-Id', activity: { sinks: [store, pinoActivitySink(logger)], flushInterval: 10 } });
+const middleware = logicalSession({
+  logger,
+  exposeHeader: 'X-Session-Id',
+  activity: { sinks: [store, pinoActivitySink(logger)], flushInterval: 10 },
+});
 
 const app = express();
 app.use(session({ secret: 'consumer-esm', resave: false, saveUninitialized: false }));
@@ -43,7 +59,12 @@ async function call(method, path) {
   const res = await fetch(base + path, { method, headers: cookie ? { cookie } : {} });
   const set = res.headers.get('set-cookie');
   if (set) cookie = set.split(';')[0];
-  return { status: res.status, type: res.headers.get('content-type'), header: res.headers.get('x-session-id'), body: await res.json() };
+  return {
+    status: res.status,
+    type: res.headers.get('content-type'),
+    header: res.headers.get('x-session-id'),
+    body: await res.json(),
+  };
 }
 
 try {
@@ -55,10 +76,20 @@ try {
   const missing = await call('GET', '/missing');
   assert.equal(missing.status, 404);
   assert.match(missing.type, /^application\/problem\+json/);
-  assert.deepEqual(missing.body, { type: 'about:blank', title: 'Not Found', status: 404, detail: 'No such order', sessionId: id, message: 'Please contact support with this session ID' });
+  assert.deepEqual(missing.body, {
+    type: 'about:blank',
+    title: 'Not Found',
+    status: 404,
+    detail: 'No such order',
+    sessionId: id,
+    message: 'Please contact support with this session ID',
+  });
   const next = (await call('POST', '/restart')).body.id;
   assert.notEqual(next, id);
-  assert.ok(lines.some((line) => line.msg === 'searched' && line.sessionId === id), 'req.log is bound to the logical session ID');
+  assert.ok(
+    lines.some((line) => line.msg === 'searched' && line.sessionId === id),
+    'req.log is bound to the logical session ID',
+  );
 
   await middleware.close();
   // The middleware closed the store; the app still owns the database and can query it.
@@ -66,10 +97,18 @@ try {
   const summary = await reader.summary(id);
   assert.deepEqual(summary.counts, { 'session.start': 1, search: 2, error: 1, 'session.end': 1 });
   const timeline = await reader.timeline(id);
-  assert.deepEqual(timeline.map((entry) => entry.type).sort(), ['error', 'search', 'search', 'session.end', 'session.start']);
+  assert.deepEqual(timeline.map((entry) => entry.type).sort(), [
+    'error',
+    'search',
+    'search',
+    'session.end',
+    'session.start',
+  ]);
   assert.equal(getSessionId.name, 'getSessionId');
 } finally {
   server.close();
   db.close();
 }
-process.stdout.write(JSON.stringify({ ok: true, exports: { core: Object.keys(core).sort(), activity: Object.keys(activity).sort() } }));
+process.stdout.write(
+  JSON.stringify({ ok: true, exports: { core: Object.keys(core).sort(), activity: Object.keys(activity).sort() } }),
+);

@@ -135,7 +135,10 @@ export function buildApp(client: AppRedisClient, config: InstanceConfig, options
   });
   // Writes app data into the session (a normal express-session write at the end of the request).
   app.post('/notes/:key', (req, res) => {
-    req.session.notes = { ...req.session.notes, [req.params.key]: typeof req.query.value === 'string' ? req.query.value : '' };
+    req.session.notes = {
+      ...req.session.notes,
+      [req.params.key]: typeof req.query.value === 'string' ? req.query.value : '',
+    };
     res.json({ instance: config.name, ...snapshot(req) });
   });
   app.post('/rotate', async (req, res) => {

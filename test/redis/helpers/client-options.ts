@@ -9,7 +9,10 @@ export { failFastDefaults, type FailFastSettings };
 export type AppRedisClient = ReturnType<typeof createClient>;
 
 /** Creates and connects the app's client (Redis must be up: instances start before faults are injected). */
-export async function connectAppClient(url: string, settings: Partial<FailFastSettings> = {}): Promise<{ client: AppRedisClient }> {
+export async function connectAppClient(
+  url: string,
+  settings: Partial<FailFastSettings> = {},
+): Promise<{ client: AppRedisClient }> {
   const client: AppRedisClient = createClient(failFastRedisOptions(url, settings));
   client.on('error', () => {
     // Failed reconnects during a fault test; the requests report them as 503s.

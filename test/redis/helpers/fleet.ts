@@ -1,6 +1,19 @@
 /** A fleet = N instances on one Redis + a round-robin client + the test's key prefix, torn down as one. */
-import { closeAll, startInProcessInstances, startProcessInstances, type HarnessOptions, type Instance } from './harness.js';
-import { connectAdmin, deleteKeysUnder, sessionsUnder, testPrefix, type AdminClient, type StoredSession } from './keys.js';
+import {
+  closeAll,
+  startInProcessInstances,
+  startProcessInstances,
+  type HarnessOptions,
+  type Instance,
+} from './harness.js';
+import {
+  connectAdmin,
+  deleteKeysUnder,
+  sessionsUnder,
+  testPrefix,
+  type AdminClient,
+  type StoredSession,
+} from './keys.js';
 import { RoundRobinClient, sessionIdOfCookie } from './round-robin-client.js';
 import { readStored } from '../../../src/session-state.js';
 

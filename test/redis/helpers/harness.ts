@@ -40,7 +40,8 @@ const SECRET = 'test-secret-shared-by-all-instances';
 const CHILD_START_TIMEOUT_MS = 15_000;
 
 function configFor(options: HarnessOptions, index: number): InstanceConfig {
-  const storeTimeoutMs = options.storeDeadline === false ? false : (options.settings?.storeTimeoutMs ?? failFastDefaults.storeTimeoutMs);
+  const storeTimeoutMs =
+    options.storeDeadline === false ? false : (options.settings?.storeTimeoutMs ?? failFastDefaults.storeTimeoutMs);
   return { name: `i${index}`, prefix: options.prefix, secret: SECRET, logical: options.logical ?? {}, storeTimeoutMs };
 }
 
@@ -96,7 +97,14 @@ function forkInstance(options: HarnessOptions, index: number): Promise<{ child: 
   const entry = fileURLToPath(new URL('./instance-main.ts', import.meta.url));
   const child = fork(entry, [], {
     execArgv: ['--import', 'tsx', '--expose-gc'],
-    env: { ...process.env, ELS_INSTANCE: JSON.stringify({ redisUrl: options.redisUrl, settings: options.settings ?? {}, config: configFor(options, index) }) },
+    env: {
+      ...process.env,
+      ELS_INSTANCE: JSON.stringify({
+        redisUrl: options.redisUrl,
+        settings: options.settings ?? {},
+        config: configFor(options, index),
+      }),
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {

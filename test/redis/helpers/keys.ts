@@ -18,7 +18,8 @@ export async function connectAdmin(url: string): Promise<AdminClient> {
     url,
     socket: {
       connectTimeout: 2_000,
-      reconnectStrategy: (retries, cause) => (retries >= 100 ? new Error(`Redis at ${url} is unreachable: ${cause.message}`) : 50),
+      reconnectStrategy: (retries, cause) =>
+        retries >= 100 ? new Error(`Redis at ${url} is unreachable: ${cause.message}`) : 50,
     },
   });
   client.on('error', () => {

@@ -56,12 +56,16 @@ export async function pingRaw(port: number, timeoutMs = 500): Promise<boolean> {
 function waitForLogLine(child: ChildProcess, needle: string, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     let seen = '';
-    const timer = setTimeout(() => finish(new Error(`redis-server not ready after ${timeoutMs} ms:\n${seen}`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`redis-server not ready after ${timeoutMs} ms:\n${seen}`)),
+      timeoutMs,
+    );
     const onData = (chunk: Buffer): void => {
       seen += chunk.toString();
       if (seen.includes(needle)) finish();
     };
-    const onExit = (code: number | null): void => finish(new Error(`redis-server exited (${code}) before ready:\n${seen}`));
+    const onExit = (code: number | null): void =>
+      finish(new Error(`redis-server exited (${code}) before ready:\n${seen}`));
     function finish(err?: Error): void {
       clearTimeout(timer);
       child.stdout?.off('data', onData);
@@ -79,15 +83,19 @@ export async function startPrivateRedis(options: PrivateRedisOptions = {}): Prom
   const dir = await mkdtemp(path.join(os.tmpdir(), 'els-redis-'));
   const port = await sparePort();
   const args = [
-    '--port', String(port),
-    '--bind', '127.0.0.1',
-    '--dir', dir,
-    '--save', '',
-    '--protected-mode', 'yes',
-    '--enable-debug-command', 'local',
-    ...(options.persistence === true
-      ? ['--appendonly', 'yes', '--appendfsync', 'always']
-      : ['--appendonly', 'no']),
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--protected-mode',
+    'yes',
+    '--enable-debug-command',
+    'local',
+    ...(options.persistence === true ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
   ];
   let child: ChildProcess | undefined;
 

@@ -39,7 +39,13 @@ export function httpRequest(base: string, method: string, path: string, options:
         const text = Buffer.concat(chunks).toString('utf8');
         let body: unknown = text;
         if ((res.headers['content-type'] ?? '').includes('json') && text !== '') body = JSON.parse(text);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, elapsedMs: performance.now() - started, instance: base });
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body,
+          elapsedMs: performance.now() - started,
+          instance: base,
+        });
       });
     });
     req.end();
@@ -94,7 +100,12 @@ export class RoundRobinClient {
   }
 
   /** `count` requests at once, all with the cookie held now, spread over the instances. */
-  async burst(count: number, method: string, path: string | ((i: number) => string), options: Omit<RequestOptions, 'cookie'> = {}): Promise<HttpResult[]> {
+  async burst(
+    count: number,
+    method: string,
+    path: string | ((i: number) => string),
+    options: Omit<RequestOptions, 'cookie'> = {},
+  ): Promise<HttpResult[]> {
     const cookie = this.cookie;
     const results = await Promise.all(
       Array.from({ length: count }, (_unused, i) =>

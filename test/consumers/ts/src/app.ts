@@ -4,23 +4,73 @@ import express, { type NextFunction, type Request, type RequestHandler } from 'e
 import session from 'express-session';
 import { pino } from 'pino';
 import {
-  currentSessionId, endSession, ErrorCodes, getSessionId, getSessionInfo, logActivity, logicalSession,
-  LogicalSessionError, peekSessionId, regenerateSessionId, restartSession, rotateSessionCookie,
-  sessionErrorHandler, sessionScopedKey,
-  type ActivityEvent, type ActivityOptions, type ActivityRecord, type ActivitySink, type Duration,
-  type EnrichErrorContext, type ErrorCode, type LoggerLike, type LogicalSessionHooks, type LogicalSessionMiddleware,
-  type LogicalSessionOptions, type LogicalSessionStats, type MaybePromise, type SessionEndEvent,
-  type SessionErrorHandlerOptions, type SessionInfo, type SessionReason, type SessionStartEvent,
+  currentSessionId,
+  endSession,
+  ErrorCodes,
+  getSessionId,
+  getSessionInfo,
+  logActivity,
+  logicalSession,
+  LogicalSessionError,
+  peekSessionId,
+  regenerateSessionId,
+  restartSession,
+  rotateSessionCookie,
+  sessionErrorHandler,
+  sessionScopedKey,
+  type ActivityEvent,
+  type ActivityOptions,
+  type ActivityRecord,
+  type ActivitySink,
+  type Duration,
+  type EnrichErrorContext,
+  type ErrorCode,
+  type LoggerLike,
+  type LogicalSessionHooks,
+  type LogicalSessionMiddleware,
+  type LogicalSessionOptions,
+  type LogicalSessionStats,
+  type MaybePromise,
+  type SessionEndEvent,
+  type SessionErrorHandlerOptions,
+  type SessionInfo,
+  type SessionReason,
+  type SessionStartEvent,
   type StoredLogicalSession,
 } from 'express-logical-session';
 import {
-  createActivityDispatcher, DEFAULT_ACTIVITY_TABLE, DISPATCHER_DEFAULTS, pinoActivitySink, postgresSchema,
-  resolveDispatcherOptions, serializeDetails, SqlActivityStore, sqliteSchema, toJsonSafe, toSinkList, TRUNCATED_KEY,
-  type ActivityDispatcher, type ActivityDispatcherLogger, type ActivityDispatcherOptions, type ActivityDispatcherStats,
-  type ActivityEntry, type ActivityLogFn, type ActivityLogger, type ActivityLogLevel, type PgQueryable,
-  type PinoActivitySinkOptions, type ResolvedDispatcherOptions, type SerializeLimits, type SessionListItem,
-  type SessionsOptions, type SessionSummary, type SqlActivityStoreCommonOptions, type SqlActivityStoreOptions,
-  type SqliteDatabaseLike, type SqliteStatementLike, type TimelineOptions,
+  createActivityDispatcher,
+  DEFAULT_ACTIVITY_TABLE,
+  DISPATCHER_DEFAULTS,
+  pinoActivitySink,
+  postgresSchema,
+  resolveDispatcherOptions,
+  serializeDetails,
+  SqlActivityStore,
+  sqliteSchema,
+  toJsonSafe,
+  toSinkList,
+  TRUNCATED_KEY,
+  type ActivityDispatcher,
+  type ActivityDispatcherLogger,
+  type ActivityDispatcherOptions,
+  type ActivityDispatcherStats,
+  type ActivityEntry,
+  type ActivityLogFn,
+  type ActivityLogger,
+  type ActivityLogLevel,
+  type PgQueryable,
+  type PinoActivitySinkOptions,
+  type ResolvedDispatcherOptions,
+  type SerializeLimits,
+  type SessionListItem,
+  type SessionsOptions,
+  type SessionSummary,
+  type SqlActivityStoreCommonOptions,
+  type SqlActivityStoreOptions,
+  type SqliteDatabaseLike,
+  type SqliteStatementLike,
+  type TimelineOptions,
 } from 'express-logical-session/activity';
 
 const logger = pino({ level: 'info' });
@@ -56,14 +106,20 @@ const activityOptions: ActivityOptions = {
 
 const idleTimeout: Duration = '30m';
 const hooks: LogicalSessionHooks = {
-  onSessionStart: (event: SessionStartEvent) => logger.info({ sessionId: event.sessionId, previousId: event.previousId, reason: event.reason }, 'session.start'),
+  onSessionStart: (event: SessionStartEvent) =>
+    logger.info({ sessionId: event.sessionId, previousId: event.previousId, reason: event.reason }, 'session.start'),
   onSessionEnd: async (event: SessionEndEvent): Promise<void> => {
     const reason: SessionReason = event.reason;
     await Promise.resolve(reason);
   },
   onActivity: (activity: ActivityEvent): MaybePromise<void> => void logger.debug({ type: activity.type }, 'activity'),
-  shouldRegenerate: (info: SessionInfo, req: Request) => (req.path === '/checkout/start' && info.generation < 100 ? 'policy' : false),
-  enrichError: (body, context: EnrichErrorContext) => ({ ...body, status: context.status, traceId: context.req.get('traceparent') ?? null }),
+  shouldRegenerate: (info: SessionInfo, req: Request) =>
+    req.path === '/checkout/start' && info.generation < 100 ? 'policy' : false,
+  enrichError: (body, context: EnrichErrorContext) => ({
+    ...body,
+    status: context.status,
+    traceId: context.req.get('traceparent') ?? null,
+  }),
 };
 
 const options: LogicalSessionOptions = {
@@ -93,7 +149,15 @@ app.get('/me', async (req, res) => {
   const info = getSessionInfo(req);
   const cacheKey: string = sessionScopedKey(req, 'recommendations');
   const peeked: string | undefined = peekSessionId(req);
-  res.json({ id: getSessionId(req), info, cacheKey, peeked, stored: stored?.length, user: req.session.userId ?? null, audited: await audit() });
+  res.json({
+    id: getSessionId(req),
+    info,
+    cacheKey,
+    peeked,
+    stored: stored?.length,
+    user: req.session.userId ?? null,
+    audited: await audit(),
+  });
 });
 
 const addToCart: RequestHandler<Record<string, string>, { cart: string[] }, { item: string }> = (req, res) => {
@@ -126,21 +190,34 @@ app.get('/activity/:sessionId', async (req, res) => {
   const summary: SessionSummary | undefined = await store.summary(req.params.sessionId);
   const recent: SessionsOptions = { since: Date.now() - 3_600_000, limit: 20 };
   const sessions: SessionListItem[] = await store.sessions(recent);
-  const truncated = timeline.filter((entry) => typeof entry.details === 'object' && entry.details !== null && TRUNCATED_KEY in entry.details);
+  const truncated = timeline.filter(
+    (entry) => typeof entry.details === 'object' && entry.details !== null && TRUNCATED_KEY in entry.details,
+  );
   res.json({ timeline, summary, sessions, truncated: truncated.length, safe: toJsonSafe({ at: 1n }) });
 });
 
-const handlerOptions: SessionErrorHandlerOptions = { format: 'problem', supportMessage: 'Quote this ID to support', exposeErrors: false, logger: loggerLike };
+const handlerOptions: SessionErrorHandlerOptions = {
+  format: 'problem',
+  supportMessage: 'Quote this ID to support',
+  exposeErrors: false,
+  logger: loggerLike,
+};
 app.use(sessionErrorHandler(handlerOptions));
 
 /** A dispatcher of its own, for a background job that records activity outside requests. */
 export function jobDispatcher(): ActivityDispatcher {
   const dispatcherLogger: ActivityDispatcherLogger = logger;
-  const dispatcherOptions: ActivityDispatcherOptions = { sinks: toSinkList([store, postgresStore]), logger: dispatcherLogger };
+  const dispatcherOptions: ActivityDispatcherOptions = {
+    sinks: toSinkList([store, postgresStore]),
+    logger: dispatcherLogger,
+  };
   const resolved: ResolvedDispatcherOptions = resolveDispatcherOptions(dispatcherOptions);
   const dispatcher = createActivityDispatcher({ sinks: resolved.sinks, batchSize: resolved.batchSize });
   const stats: ActivityDispatcherStats = dispatcher.stats;
-  logger.info({ buffered: stats.buffered, migrations: migrations.length, statement: typeof firstStatement.run }, 'job dispatcher ready');
+  logger.info(
+    { buffered: stats.buffered, migrations: migrations.length, statement: typeof firstStatement.run },
+    'job dispatcher ready',
+  );
   return dispatcher;
 }
 
