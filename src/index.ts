@@ -1,17 +1,25 @@
-export { logicalSession, type LogicalSessionMiddleware } from './middleware.js';
-export { getSessionId, getSessionInfo, peekSessionId, sessionScopedKey } from './session-id.js';
-export { regenerateSessionId, restartSession, rotateSessionCookie, endSession } from './actions.js';
-export { currentSessionId } from './context.js';
-export { logActivity } from './activity-log.js';
-export { sessionErrorHandler, type SessionErrorHandlerOptions } from './error-handler.js';
-export { LogicalSessionError, ErrorCodes, type ErrorCode } from './errors.js';
-export type { LogicalSessionStats } from './runtime.js';
-export type { StoredLogicalSession } from './session-state.js';
-export type { Duration } from './duration.js';
-export type { ActivityRecord, ActivitySink } from './activity/types.js';
+/**
+ * `express-logical-session`: one stable, server-generated logical session ID per user session.
+ *
+ * @example
+ * ```ts
+ * import { logicalSession, getSessionId, sessionErrorHandler } from 'express-logical-session';
+ * ```
+ * @packageDocumentation
+ */
+export { logicalSession, type LogicalSessionMiddleware } from './core/middleware.js';
+export { getSessionId, getSessionInfo, peekSessionId, sessionScopedKey } from './core/session-id.js';
+export { regenerateSessionId, restartSession, rotateSessionCookie, endSession } from './core/actions.js';
+export { currentSessionId } from './core/context.js';
+export { logActivity } from './core/activity-log.js';
+export { sessionErrorHandler, type SessionErrorHandlerOptions } from './core/error-handler.js';
+export { LogicalSessionError, ErrorCodes, type ErrorCode } from './core/errors.js';
+export type { LogicalSessionStats } from './core/runtime.js';
+export type { StoredLogicalSession } from './core/session-state.js';
+export type { Duration } from './core/duration.js';
+export type { ActivityRecord, ActivitySink } from './core/activity-types.js';
+export type { ActivityOptions } from './core/activity-options.js';
 export type {
-  ActivityEvent,
-  ActivityOptions,
   EnrichErrorContext,
   LoggerLike,
   LogicalSessionHooks,
@@ -21,4 +29,4 @@ export type {
   SessionInfo,
   SessionReason,
   SessionStartEvent,
-} from './types.js';
+} from './core/types.js';

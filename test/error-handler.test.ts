@@ -1,3 +1,5 @@
+import express5, { type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
+import session from 'express-session';
 import createError from 'http-errors';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
@@ -148,6 +150,22 @@ describe.each(expressVersions)('sessionErrorHandler() on $name', ({ express }) =
 });
 
 describe('sessionErrorHandler() options', () => {
+  it('catches app.use(sessionErrorHandler) without the call, with the same help as logicalSession', async () => {
+    const app = express5();
+    app.use(session({ secret: 'test secret that is long enough', resave: false, saveUninitialized: false }));
+    app.use(sessionErrorHandler as unknown as ErrorRequestHandler);
+    let caught: unknown;
+    app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+      caught = err;
+      res.sendStatus(500);
+    });
+    await request(app).get('/');
+    expect(caught).toMatchObject({ code: 'ERR_ELS_NOT_CALLED' });
+    expect((caught as Error).message).toBe(
+      'It appears you have done `app.use(sessionErrorHandler)`, but it should be `app.use(sessionErrorHandler())`.',
+    );
+  });
+
   it('rejects bad options at creation with a LogicalSessionError', () => {
     expect(() => sessionErrorHandler({ format: 'xml' as 'json' })).toThrow(
       /option `format` received "xml". Use 'json' or 'problem'/,

@@ -3,7 +3,7 @@
  * received without dumping huge or hostile values.
  */
 import { describe, expect, it } from 'vitest';
-import { describeValue, ErrorCodes, LogicalSessionError } from '../src/errors.js';
+import { describeValue, ErrorCodes, LogicalSessionError } from '../src/core/errors.js';
 
 describe('LogicalSessionError', () => {
   it('is a TypeError with a code, status 500 by default and no cause unless given', () => {

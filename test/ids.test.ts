@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { deriveSessionId, isUsableId, lifecycleEventId } from '../src/ids.js';
+import { deriveSessionId, isUsableId, lifecycleEventId } from '../src/core/ids.js';
 
 /** The derivation written out the slow, obvious way: SHA-256, first 16 bytes, RFC 9562 bits. */
 function reference(...parts: string[]): string {

@@ -1,7 +1,7 @@
 import { pinoHttp } from 'pino-http';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { getSessionId, logActivity, sessionScopedKey, type ActivityEvent } from '../src/index.js';
+import { getSessionId, logActivity, sessionScopedKey, type ActivityRecord } from '../src/index.js';
 import { buildApp, createClock, expressVersions } from './helpers/app.js';
 import { captureLogger } from './helpers/log-capture.js';
 
@@ -53,7 +53,7 @@ describe.each(expressVersions)('logging and hooks on $name', ({ express }) => {
 
   it('sends logActivity to onActivity and the logger; bad calls never throw', async () => {
     const capture = captureLogger('info');
-    const seen: ActivityEvent[] = [];
+    const seen: ActivityRecord[] = [];
     const { app } = buildApp({
       express,
       options: { logger: capture.logger, hooks: { onActivity: (a) => void seen.push(a) } },

@@ -1,8 +1,8 @@
 import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { LogicalSessionError, logicalSession, type LogicalSessionOptions } from '../src/index.js';
-import { parseDuration } from '../src/duration.js';
-import { resolveOptions } from '../src/options.js';
+import { parseDuration } from '../src/core/duration.js';
+import { resolveOptions } from '../src/core/options.js';
 
 function creationError(options: unknown): LogicalSessionError {
   try {

@@ -3,7 +3,7 @@
  * library logs or shows, whatever shape the thrown value has.
  */
 import { describe, expect, it } from 'vitest';
-import { redact, redactError } from '../src/redact.js';
+import { redact, redactError } from '../src/core/redact.js';
 
 const COOKIE_ID = 'Xk3pL9-secret-cookie-id';
 

@@ -3,8 +3,9 @@
  * keep every event ID it ever fired. The bound must also cost O(1) per event (see RecentMemory).
  */
 import { describe, expect, it } from 'vitest';
-import { resolveOptions } from '../src/options.js';
-import { claimEvent, createRuntime, RecentMemory } from '../src/runtime.js';
+import { resolveOptions } from '../src/core/options.js';
+import { RecentMemory } from '../src/core/recent-memory.js';
+import { claimEvent, createRuntime } from '../src/core/runtime.js';
 
 describe('claimEvent', () => {
   it('fires each event once', () => {

@@ -3,7 +3,7 @@ import { pinoHttp } from 'pino-http';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { getSessionId, logActivity, sessionErrorHandler } from '../src/index.js';
-import { deriveSessionId } from '../src/ids.js';
+import { deriveSessionId } from '../src/core/ids.js';
 import { buildApp, CountingStore } from './helpers/app.js';
 import { captureLogger } from './helpers/log-capture.js';
 

@@ -6,7 +6,7 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { getSessionInfo } from '../src/index.js';
-import { readStored, toStored, type RequestState } from '../src/session-state.js';
+import { readStored, toStored, type RequestState } from '../src/core/session-state.js';
 import { warnings } from './helpers/log-capture.js';
 import { buildApp, CountingStore, expressVersions } from './helpers/app.js';
 
@@ -34,13 +34,19 @@ function state(
 
 describe('the stored form', () => {
   it('round-trips every field, with and without a previous ID', () => {
-    expect(readStored(toStored(state()))).toEqual({ id: ID, g: 0, c: CREATED, a: CREATED + 600_000, p: undefined });
+    expect(readStored(toStored(state()))).toEqual({
+      id: ID,
+      generation: 0,
+      createdAt: CREATED,
+      lastActivityAt: CREATED + 600_000,
+      previousId: undefined,
+    });
     expect(readStored(toStored(state({ generation: 41, previousId: PREVIOUS })))).toEqual({
       id: ID,
-      g: 41,
-      c: CREATED,
-      a: CREATED + 600_000,
-      p: PREVIOUS,
+      generation: 41,
+      createdAt: CREATED,
+      lastActivityAt: CREATED + 600_000,
+      previousId: PREVIOUS,
     });
   });
 
@@ -56,13 +62,16 @@ describe('the stored form', () => {
 
   it('keeps custom IDs of up to 128 visible ASCII characters, dots and colons included', () => {
     const custom = `tenant-7:user.42:${'x'.repeat(100)}`;
-    expect(readStored(toStored(state({ id: custom, previousId: 'a.b' })))).toMatchObject({ id: custom, p: 'a.b' });
+    expect(readStored(toStored(state({ id: custom, previousId: 'a.b' })))).toMatchObject({
+      id: custom,
+      previousId: 'a.b',
+    });
   });
 
   it('stores whole milliseconds when a custom clock returns fractions', () => {
     expect(readStored(toStored(state({ createdAt: 1000.9, lastActivityAt: 2000.2 })))).toMatchObject({
-      c: 1000,
-      a: 2000,
+      createdAt: 1000,
+      lastActivityAt: 2000,
     });
   });
 

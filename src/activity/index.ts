@@ -7,16 +7,9 @@
  * ```
  * @packageDocumentation
  */
-export type { ActivityRecord, ActivitySink } from './types.js';
-export { createActivityDispatcher, type ActivityDispatcher, type ActivityDispatcherStats } from './dispatcher.js';
-export {
-  DISPATCHER_DEFAULTS,
-  resolveDispatcherOptions,
-  toSinkList,
-  type ActivityDispatcherLogger,
-  type ActivityDispatcherOptions,
-  type ResolvedDispatcherOptions,
-} from './dispatcher-options.js';
+export type { ActivityRecord, ActivitySink } from '../core/activity-types.js';
+export { createActivityDispatcher, type ActivityDispatcher, type ActivityDispatcherStats } from '../core/dispatcher.js';
+export type { ActivityDispatcherLogger, ActivityDispatcherOptions } from '../core/activity-options.js';
 export {
   pinoActivitySink,
   type ActivityLogFn,
@@ -29,13 +22,16 @@ export { DEFAULT_ACTIVITY_TABLE, postgresSchema, sqliteSchema } from './sql-sche
 export { serializeDetails, toJsonSafe, TRUNCATED_KEY, type SerializeLimits } from './serialize.js';
 export type {
   ActivityEntry,
-  PgQueryable,
+  ActivityReader,
   SessionListItem,
   SessionsOptions,
   SessionSummary,
+  TimelineOptions,
+} from './reader.js';
+export type {
+  PgQueryable,
   SqlActivityStoreCommonOptions,
   SqlActivityStoreOptions,
   SqliteDatabaseLike,
   SqliteStatementLike,
-  TimelineOptions,
 } from './store-types.js';

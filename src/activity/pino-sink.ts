@@ -1,6 +1,6 @@
-import { describeValue, LogicalSessionError } from '../errors.js';
+import type { ActivitySink } from '../core/activity-types.js';
+import { invalidOption } from '../core/validation.js';
 import { toJsonSafe } from './serialize.js';
-import type { ActivitySink } from './types.js';
 
 /**
  * Log levels {@link pinoActivitySink} can write at.
@@ -66,9 +66,11 @@ export function pinoActivitySink(logger: ActivityLogger, options: PinoActivitySi
   const msg = options.msg ?? 'activity';
   const log = (logger as Partial<ActivityLogger> | null)?.[level];
   if (typeof log !== 'function') {
-    throw new LogicalSessionError(
-      'ERR_ELS_INVALID_OPTION',
-      `Invalid pinoActivitySink logger: received ${describeValue(logger)} without a ${level}() method. Pass a pino logger, e.g. pinoActivitySink(pino()).`,
+    throw invalidOption(
+      'pinoActivitySink()',
+      'logger',
+      logger,
+      `A logger without a ${level}() method cannot write at level '${level}': pass a pino logger, e.g. pinoActivitySink(pino()).`,
     );
   }
   return {

@@ -1,5 +1,3 @@
-import { describeValue, LogicalSessionError } from '../errors.js';
-
 /**
  * The default table name.
  *
@@ -9,28 +7,6 @@ import { describeValue, LogicalSessionError } from '../errors.js';
  * ```
  */
 export const DEFAULT_ACTIVITY_TABLE = 'activity_log';
-
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,49}$/;
-
-/**
- * Checks a table name once, at construction: it is the only part of the SQL not bound as a parameter,
- * so it must be a plain identifier. Throws `ERR_ELS_INVALID_OPTION` otherwise.
- *
- * @example
- * ```ts
- * validateTableName('activity_log'); // 'activity_log'
- * validateTableName('x; DROP TABLE y'); // throws
- * ```
- */
-export function validateTableName(table: unknown): string {
-  if (table === undefined) return DEFAULT_ACTIVITY_TABLE;
-  if (typeof table === 'string' && IDENTIFIER.test(table)) return table;
-  throw new LogicalSessionError(
-    'ERR_ELS_INVALID_OPTION',
-    `Invalid activity store option \`table\`: received ${describeValue(table)}. Use letters, digits and _ only, ` +
-      'not starting with a digit, at most 50 characters (e.g. "activity_log"); set search_path for another PostgreSQL schema.',
-  );
-}
 
 /**
  * SQLite DDL for the activity table and its indexes; `sql/activity_log.sqlite.sql` is this with the default name.

@@ -1,51 +1,44 @@
-import { describeValue, LogicalSessionError } from '../errors.js';
+import type { ActivityRecord, ActivitySink } from '../core/activity-types.js';
+import { booleanOption, integerOption, invalidArgument, invalidOption, tableNameOption } from '../core/validation.js';
 import { postgresBackend } from './postgres-backend.js';
 import { serializeDetails, storableString, truncateString } from './serialize.js';
 import { MAX_ROW_ID, MAX_TIME, type CountRow, type EntryRow, type SqlBackend, type StoredRow } from './sql-backend.js';
-import { validateTableName } from './sql-schema.js';
+import { DEFAULT_ACTIVITY_TABLE } from './sql-schema.js';
 import { sqliteBackend } from './sqlite-backend.js';
 import type {
   ActivityEntry,
+  ActivityReader,
   SessionListItem,
   SessionsOptions,
   SessionSummary,
-  SqlActivityStoreOptions,
-  SqliteDatabaseLike,
   TimelineOptions,
-} from './store-types.js';
-import type { ActivityRecord, ActivitySink } from './types.js';
+} from './reader.js';
+import type { SqlActivityStoreOptions, SqliteDatabaseLike } from './store-types.js';
 
 // Bounded so one bad caller cannot bloat the index, which every query of the table walks.
 const MAX_KEY_LENGTH = 200;
 const MAX_ERRORS_IN_SUMMARY = 100;
 
-function invalid(
-  code: 'ERR_ELS_INVALID_OPTION' | 'ERR_ELS_INVALID_ARGUMENT',
-  what: string,
-  value: unknown,
-  fix: string,
-): LogicalSessionError {
-  return new LogicalSessionError(code, `Invalid ${what}: received ${describeValue(value)}. ${fix}`);
-}
+const CALLER = 'new SqlActivityStore()';
 
 function limitOf(value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 1000) return value;
-  throw invalid('ERR_ELS_INVALID_ARGUMENT', '`limit`', value, 'Use a whole number from 1 to 1000.');
+  throw invalidArgument('SqlActivityStore query', 'limit', value, 'Use a whole number from 1 to 1000.');
 }
 
 function timeOf(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   const ms = value instanceof Date ? value.getTime() : value;
   if (typeof ms === 'number' && Number.isFinite(ms)) return Math.trunc(ms);
-  throw invalid('ERR_ELS_INVALID_ARGUMENT', `\`${name}\``, value, 'Use epoch milliseconds or a Date.');
+  throw invalidArgument('SqlActivityStore query', name, value, 'Use epoch milliseconds or a Date.');
 }
 
 function sessionIdOf(value: unknown): string {
   if (typeof value === 'string' && value !== '') return value;
-  throw invalid(
-    'ERR_ELS_INVALID_ARGUMENT',
-    'session ID',
+  throw invalidArgument(
+    'SqlActivityStore query',
+    'sessionId',
     value,
     'Pass the logical session ID string, e.g. from getSessionId(req).',
   );
@@ -123,7 +116,7 @@ async function openSqliteFile(path: string): Promise<SqliteDatabaseLike> {
  * const entries = await store.timeline(sessionId, { limit: 50 });
  * ```
  */
-export class SqlActivityStore implements ActivitySink {
+export class SqlActivityStore implements ActivitySink, ActivityReader {
   readonly #backend: SqlBackend;
   readonly #createTable: boolean;
   readonly #maxDetailsBytes: number;
@@ -132,33 +125,23 @@ export class SqlActivityStore implements ActivitySink {
   constructor(options: SqlActivityStoreOptions) {
     const given: unknown = options;
     if (typeof given !== 'object' || given === null) {
-      throw invalid(
-        'ERR_ELS_INVALID_OPTION',
-        'activity store options',
-        given,
-        'Pass { sqlite: "activity.db" } or { postgres: pool }.',
-      );
+      throw invalidOption(CALLER, 'options', given, 'Pass { sqlite: "activity.db" } or { postgres: pool }.');
     }
-    const table = validateTableName(options.table);
-    this.#createTable = options.createTable ?? true;
-    this.#maxDetailsBytes = options.maxDetailsBytes ?? 65_536;
-    if (!Number.isInteger(this.#maxDetailsBytes) || this.#maxDetailsBytes < 1024) {
-      throw invalid(
-        'ERR_ELS_INVALID_OPTION',
-        'activity store option `maxDetailsBytes`',
-        options.maxDetailsBytes,
-        'Use a whole number of bytes, at least 1024.',
-      );
-    }
+    const table = tableNameOption(CALLER, options.table, DEFAULT_ACTIVITY_TABLE);
+    this.#createTable = booleanOption(CALLER, 'createTable', options.createTable, true, 'Pass true or false.');
+    this.#maxDetailsBytes = integerOption(CALLER, 'maxDetailsBytes', options.maxDetailsBytes, {
+      min: 1024,
+      fallback: 65_536,
+    });
     this.#backend = SqlActivityStore.#backendFor(options, table);
   }
 
   static #backendFor(options: SqlActivityStoreOptions, table: string): SqlBackend {
     const { sqlite, postgres } = options as { sqlite?: unknown; postgres?: unknown };
     if ((sqlite === undefined) === (postgres === undefined)) {
-      throw invalid(
-        'ERR_ELS_INVALID_OPTION',
-        'activity store options',
+      throw invalidOption(
+        CALLER,
+        'options',
         options,
         'Pass exactly one of sqlite (a file path, ":memory:" or a better-sqlite3 Database) or postgres (a pg Pool).',
       );
@@ -180,9 +163,9 @@ export class SqlActivityStore implements ActivitySink {
       return postgresBackend(postgres as Parameters<typeof postgresBackend>[0], table);
     }
     const [name, value] = sqlite === undefined ? ['postgres', postgres] : ['sqlite', sqlite];
-    throw invalid(
-      'ERR_ELS_INVALID_OPTION',
-      `activity store option \`${name}\``,
+    throw invalidOption(
+      CALLER,
+      name,
       value,
       name === 'sqlite' ? 'Pass a file path, ":memory:" or a better-sqlite3 Database.' : 'Pass a pg Pool (or Client).',
     );
@@ -249,9 +232,9 @@ export class SqlActivityStore implements ActivitySink {
   #beforeIdOf(options: TimelineOptions): string {
     if (options.beforeId === undefined) return options.before === undefined ? MAX_ROW_ID : '0';
     if (typeof options.beforeId === 'string' && /^\d{1,18}$/.test(options.beforeId)) return options.beforeId;
-    throw invalid(
-      'ERR_ELS_INVALID_ARGUMENT',
-      '`beforeId`',
+    throw invalidArgument(
+      'SqlActivityStore query',
+      'beforeId',
       options.beforeId,
       'Pass the `id` string of an entry this store returned.',
     );

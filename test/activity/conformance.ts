@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createActivityDispatcher } from '../../src/activity/dispatcher.js';
+import { createActivityDispatcher } from '../../src/core/dispatcher.js';
 import type { SqlActivityStore } from '../../src/activity/sql-store.js';
-import type { ActivityRecord } from '../../src/activity/types.js';
+import type { ActivityRecord } from '../../src/core/activity-types.js';
 import { startActivityApp } from './activity-app.js';
 import { activity } from './records.js';
 

@@ -8,7 +8,7 @@ import { tempDir } from './temp-dir.js';
 it('an open dispatcher does not keep the process alive (its timer is unref()ed)', () => {
   const dir = tempDir();
   try {
-    const dispatcherPath = fileURLToPath(new URL('../../src/activity/dispatcher.ts', import.meta.url));
+    const dispatcherPath = fileURLToPath(new URL('../../src/core/dispatcher.ts', import.meta.url));
     const script = join(dir.path, 'open-dispatcher.mts');
     writeFileSync(
       script,

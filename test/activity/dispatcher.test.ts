@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createActivityDispatcher } from '../../src/activity/dispatcher.js';
-import type { ActivityRecord, ActivitySink } from '../../src/activity/types.js';
+import { createActivityDispatcher } from '../../src/core/dispatcher.js';
+import type { ActivityRecord, ActivitySink } from '../../src/core/activity-types.js';
 import { activity, spyLogger } from './records.js';
 
 /** A sink that records batches and can be switched to fail. */

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createActivityDispatcher } from '../../src/activity/dispatcher.js';
+import { createActivityDispatcher } from '../../src/core/dispatcher.js';
 import type { SqlActivityStore } from '../../src/activity/sql-store.js';
 import { startActivityApp, timedGet } from './activity-app.js';
 import { spyLogger } from './records.js';

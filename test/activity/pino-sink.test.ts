@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { pinoActivitySink } from '../../src/activity/pino-sink.js';
-import { LogicalSessionError } from '../../src/errors.js';
+import { LogicalSessionError } from '../../src/core/errors.js';
 import { activity } from './records.js';
 
 function capture() {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ActivityRecord } from '../../src/activity/types.js';
+import type { ActivityRecord } from '../../src/core/activity-types.js';
 
 /** One activity record with a fresh event ID; `at` defaults to a fixed base so tests are deterministic. */
 export function activity(

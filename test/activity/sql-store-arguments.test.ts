@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqlActivityStore } from '../../src/activity/sql-store.js';
-import { LogicalSessionError } from '../../src/errors.js';
+import { LogicalSessionError } from '../../src/core/errors.js';
 
 describe('SqlActivityStore options and query arguments', () => {
   const db = new Database(':memory:');
@@ -10,14 +10,17 @@ describe('SqlActivityStore options and query arguments', () => {
   it.each([
     [{}, /Pass exactly one of sqlite .* or postgres/],
     [{ sqlite: ':memory:', postgres: {} }, /Pass exactly one of/],
-    [{ sqlite: 42 }, /`sqlite`: received 42\. Pass a file path/],
-    [{ postgres: {} }, /`postgres`: received an object\. Pass a pg Pool/],
+    [{ sqlite: 42 }, /^new SqlActivityStore\(\): option `sqlite` received 42\. Pass a file path/],
+    [{ postgres: {} }, /option `postgres` received an object\. Pass a pg Pool/],
     [
       { sqlite: ':memory:', table: 'x; DROP TABLE y' },
-      /`table`: received "x; DROP TABLE y"\. Use letters, digits and _ only/,
+      /option `table` received "x; DROP TABLE y"\. Use letters, digits and _ only/,
     ],
     [{ sqlite: ':memory:', table: 'a'.repeat(51) }, /`table`/],
-    [{ sqlite: ':memory:', maxDetailsBytes: 10 }, /`maxDetailsBytes`: received 10/],
+    [
+      { sqlite: ':memory:', maxDetailsBytes: 10 },
+      /option `maxDetailsBytes` received 10\. Use a whole number from 1024/,
+    ],
   ])('rejects %j at construction with ERR_ELS_INVALID_OPTION', (options, message) => {
     const create = () => new SqlActivityStore(options as never);
     expect(create).toThrow(LogicalSessionError);

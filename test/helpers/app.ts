@@ -95,11 +95,6 @@ export function buildApp(setup: AppSetup = {}): { app: Express; store: Store; mi
   return { app, store, middleware };
 }
 
-/** The cookie session ID (a credential) of a stored session, for leak checks. */
-export function sessionIdOf(req: Request): string {
-  return req.sessionID;
-}
-
 /** A stand-in for a request that never went through any middleware. */
 export function bareRequest(): Request {
   return { headers: {} } as unknown as Request;

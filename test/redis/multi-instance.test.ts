@@ -87,7 +87,7 @@ describeWith(redis, 'Redis: many instances, one session', () => {
 
     const stored = await fleet.stored(client);
     expect(stored?.logical?.id).toBe(newId);
-    expect(stored?.logical?.p).toBe(oldId);
+    expect(stored?.logical?.previousId).toBe(oldId);
     expect((await fleet.allStored()).size).toBe(1);
 
     // Afterwards every instance agrees, without firing anything more.

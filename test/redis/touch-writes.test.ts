@@ -32,7 +32,7 @@ describeWith(server, 'Redis: library writes per touchInterval', () => {
 
   async function storedActivity(client: RoundRobinClient): Promise<number> {
     const stored = await fleet!.stored(client);
-    const a = stored?.logical?.a;
+    const a = stored?.logical?.lastActivityAt;
     if (typeof a !== 'number') throw new Error(`no lastActivityAt stored: ${JSON.stringify(stored)}`);
     return a;
   }

@@ -18,7 +18,6 @@ import {
   rotateSessionCookie,
   sessionErrorHandler,
   sessionScopedKey,
-  type ActivityEvent,
   type ActivityOptions,
   type ActivityRecord,
   type ActivitySink,
@@ -41,27 +40,24 @@ import {
 import {
   createActivityDispatcher,
   DEFAULT_ACTIVITY_TABLE,
-  DISPATCHER_DEFAULTS,
   pinoActivitySink,
   postgresSchema,
-  resolveDispatcherOptions,
   serializeDetails,
   SqlActivityStore,
   sqliteSchema,
   toJsonSafe,
-  toSinkList,
   TRUNCATED_KEY,
   type ActivityDispatcher,
   type ActivityDispatcherLogger,
   type ActivityDispatcherOptions,
   type ActivityDispatcherStats,
   type ActivityEntry,
+  type ActivityReader,
   type ActivityLogFn,
   type ActivityLogger,
   type ActivityLogLevel,
   type PgQueryable,
   type PinoActivitySinkOptions,
-  type ResolvedDispatcherOptions,
   type SerializeLimits,
   type SessionListItem,
   type SessionsOptions,
@@ -100,7 +96,7 @@ const activityLogger: ActivityLogger = { info: logFn };
 const sinkOptions: PinoActivitySinkOptions = { level: logLevel, msg: 'activity' };
 const activityOptions: ActivityOptions = {
   sinks: [store, pinoActivitySink(activityLogger, sinkOptions), auditSink],
-  batchSize: DISPATCHER_DEFAULTS.batchSize,
+  batchSize: 100,
   flushInterval: 500,
 };
 
@@ -112,7 +108,7 @@ const hooks: LogicalSessionHooks = {
     const reason: SessionReason = event.reason;
     await Promise.resolve(reason);
   },
-  onActivity: (activity: ActivityEvent): MaybePromise<void> => void logger.debug({ type: activity.type }, 'activity'),
+  onActivity: (activity: ActivityRecord): MaybePromise<void> => void logger.debug({ type: activity.type }, 'activity'),
   shouldRegenerate: (info: SessionInfo, req: Request) =>
     req.path === '/checkout/start' && info.generation < 100 ? 'policy' : false,
   enrichError: (body, context: EnrichErrorContext) => ({
@@ -208,14 +204,20 @@ app.use(sessionErrorHandler(handlerOptions));
 export function jobDispatcher(): ActivityDispatcher {
   const dispatcherLogger: ActivityDispatcherLogger = logger;
   const dispatcherOptions: ActivityDispatcherOptions = {
-    sinks: toSinkList([store, postgresStore]),
+    sinks: [store, postgresStore],
+    batchSize: 50,
     logger: dispatcherLogger,
   };
-  const resolved: ResolvedDispatcherOptions = resolveDispatcherOptions(dispatcherOptions);
-  const dispatcher = createActivityDispatcher({ sinks: resolved.sinks, batchSize: resolved.batchSize });
+  const dispatcher = createActivityDispatcher(dispatcherOptions);
+  const reader: ActivityReader = store;
   const stats: ActivityDispatcherStats = dispatcher.stats;
   logger.info(
-    { buffered: stats.buffered, migrations: migrations.length, statement: typeof firstStatement.run },
+    {
+      buffered: stats.buffered,
+      migrations: migrations.length,
+      statement: typeof firstStatement.run,
+      reader: typeof reader.summary,
+    },
     'job dispatcher ready',
   );
   return dispatcher;

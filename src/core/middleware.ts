@@ -1,22 +1,23 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { runInContext } from './context.js';
+import { clientSentSession } from './cookies.js';
 import { ErrorCodes, LogicalSessionError } from './errors.js';
-import { randomId } from './ids.js';
-import { emitSessionStart, generateId, rotate } from './lifecycle.js';
+import { emitSessionStart, emitTouch, generateId, rotate } from './lifecycle.js';
 import { bindRequestLogger } from './logging.js';
 import { resolveOptions } from './options.js';
+import { persist, storeOnFirstSave } from './persistence.js';
 import { createRuntime, recordFailure, safeLog, type LogicalSessionStats, type Runtime } from './runtime.js';
+import { askPolicy, timeoutReason } from './timeouts.js';
 import {
   getState,
+  newState,
   readStored,
-  setState,
-  toInfo,
-  toStored,
+  requestScopedState,
+  storedState,
   type LiveSession,
   type RequestState,
-  type StoredFields,
 } from './session-state.js';
-import type { LogicalSessionOptions, SessionReason } from './types.js';
+import type { LogicalSessionOptions } from './types.js';
 
 /**
  * The middleware `logicalSession()` returns, with its counters and a way to flush activity.
@@ -56,7 +57,7 @@ const NOT_MOUNTED_MESSAGE =
  */
 export function logicalSession(options?: LogicalSessionOptions): LogicalSessionMiddleware {
   // arguments.length detects app.use(logicalSession), which Express calls with (req, res, next).
-  const runtime = createRuntime(resolveOptions(options, arguments.length - 1));
+  const runtime = createRuntime(resolveOptions(options, arguments.length));
 
   const middleware = (req: Request, res: Response, next: NextFunction): void => {
     if (getState(req)?.runtime) {
@@ -92,54 +93,6 @@ export function logicalSession(options?: LogicalSessionOptions): LogicalSessionM
   });
 }
 
-function newState(
-  runtime: Runtime | undefined,
-  req: Request,
-  sessionId: string,
-  fields: Omit<RequestState, 'runtime' | 'context'>,
-): RequestState {
-  // One literal with a fixed shape (no spread of a second object). Nothing in it points back to
-  // `req`: that back-reference alone made each request's garbage cost 13-16 µs more to collect
-  // (bench/FINDINGS.md).
-  const state: RequestState = {
-    runtime,
-    context: { sessionId, log: undefined },
-    createdAt: fields.createdAt,
-    lastActivityAt: fields.lastActivityAt,
-    previousId: fields.previousId,
-    generation: fields.generation,
-    isNew: fields.isNew,
-    persistent: fields.persistent,
-    pending: fields.pending,
-  };
-  setState(req, state);
-  return state;
-}
-
-export function requestScopedState(runtime: Runtime | undefined, req: Request, now: number): RequestState {
-  return newState(runtime, req, randomId(), {
-    createdAt: now,
-    lastActivityAt: now,
-    previousId: undefined,
-    generation: 0,
-    isNew: true,
-    persistent: false,
-    pending: false,
-  });
-}
-
-export function storedState(runtime: Runtime | undefined, req: Request, stored: StoredFields): RequestState {
-  return newState(runtime, req, stored.id, {
-    createdAt: stored.c,
-    lastActivityAt: stored.a,
-    previousId: stored.p,
-    generation: stored.g,
-    isNew: false,
-    persistent: true,
-    pending: false,
-  });
-}
-
 function prepare(runtime: Runtime, req: Request, res: Response, next: NextFunction, session: LiveSession): void {
   const { config } = runtime;
   const now = config.now();
@@ -158,7 +111,7 @@ function prepare(runtime: Runtime, req: Request, res: Response, next: NextFuncti
   }
 
   const state = storedState(runtime, req, stored);
-  const reason = timeoutReason(runtime, stored, now);
+  const reason = timeoutReason(runtime.config, stored, now);
   if (reason) {
     rotate(runtime, req, state, reason, now);
     persistThenProceed(runtime, req, res, next, state);
@@ -177,53 +130,6 @@ function prepare(runtime: Runtime, req: Request, res: Response, next: NextFuncti
       touchOrProceed(runtime, req, res, next, state, now);
     }
   });
-}
-
-function timeoutReason(runtime: Runtime, stored: StoredFields, now: number): SessionReason | undefined {
-  const { absoluteTimeout, idleTimeout } = runtime.config;
-  if (absoluteTimeout !== false && now - stored.c >= absoluteTimeout) return 'absolute-timeout';
-  if (idleTimeout !== false && now - stored.a >= idleTimeout) return 'idle-timeout';
-  return undefined;
-}
-
-/** Calls `shouldRegenerate`; a throw, rejection or non-string answer means "keep the ID". */
-function askPolicy(
-  runtime: Runtime,
-  req: Request,
-  state: RequestState,
-  policy: NonNullable<Runtime['config']['hooks']['shouldRegenerate']>,
-  decide: (reason: string | undefined) => void,
-): void {
-  const failed = (err: unknown): void => {
-    recordFailure(
-      runtime,
-      'hookFailures',
-      'express-logical-session: hook shouldRegenerate failed; keeping the ID',
-      err,
-      { hook: 'shouldRegenerate' },
-    );
-  };
-  const accept = (answer: unknown): string | undefined =>
-    typeof answer === 'string' && answer !== '' ? answer : undefined;
-  let answer: unknown;
-  try {
-    answer = policy(toInfo(state), req);
-  } catch (err) {
-    failed(err);
-    decide(undefined);
-    return;
-  }
-  if (answer instanceof Promise) {
-    answer.then(
-      (value: unknown) => decide(accept(value)),
-      (err: unknown) => {
-        failed(err);
-        decide(undefined);
-      },
-    );
-    return;
-  }
-  decide(accept(answer));
 }
 
 function touchOrProceed(
@@ -252,6 +158,7 @@ function touchOrProceed(
   }
   recentTouches.set(state.context.sessionId, now);
   state.lastActivityAt = now;
+  emitTouch(runtime, req, state);
   persistThenProceed(runtime, req, res, next, state);
 }
 
@@ -286,9 +193,12 @@ function startNewSession(
   }
   // A brand-new session is saved now rather than at the end of the request: a store that is down
   // must be found out before the response hands out a cookie and an ID that were never stored.
-  session.els = toStored(state);
-  session.save((err?: unknown) => {
-    if (err) {
+  persist(state, session).then(
+    () => {
+      emitSessionStart(runtime, req, state, 'new');
+      proceed(runtime, req, res, next, state);
+    },
+    (err: unknown) => {
       // Without req.session, express-session neither sets the cookie nor retries the save.
       (req as { session?: unknown }).session = undefined;
       const scoped = requestScopedState(runtime, req, now);
@@ -297,64 +207,25 @@ function startNewSession(
         'storeFailures',
         'express-logical-session: storing a new session failed; answering 503',
         err,
-        { sessionId: scoped.context.sessionId },
+        {
+          sessionId: scoped.context.sessionId,
+        },
       );
       next(
         new LogicalSessionError(
           ErrorCodes.STORE_FAILED,
           'The session store is unavailable: the new session could not be stored.',
-          { cause: err, status: 503 },
+          {
+            cause: err,
+            status: 503,
+          },
         ),
       );
-      return;
-    }
-    emitSessionStart(runtime, req, state, 'new');
-    proceed(runtime, req, res, next, state);
-  });
-}
-
-/**
- * Whether the client sent the cookie of this session, i.e. it was loaded from the store rather
- * than just generated. express-session does not expose this; the (possibly signed and
- * URL-encoded) cookie value contains the session ID verbatim for its default ID alphabet.
- */
-function clientSentSession(req: Request): boolean {
-  const cookie = req.headers.cookie;
-  return cookie !== undefined && cookie.includes(req.sessionID);
-}
-
-/**
- * Lazy mode: write our state only when something else saves the session, by wrapping the
- * session's own `save` (which express-session calls at the end of the request, and apps call
- * directly), so an untouched session stays unsaved and cookie-less.
- */
-function storeOnFirstSave(runtime: Runtime, req: Request, session: LiveSession, state: RequestState): void {
-  const save = session.save.bind(session);
-  Object.defineProperty(session, 'save', {
-    configurable: true,
-    enumerable: false,
-    writable: true,
-    value: function saveWithLogicalState(this: LiveSession, callback?: (err?: unknown) => void): LiveSession {
-      materialize(runtime, req, state, this);
-      return save(callback);
     },
-  });
+  );
 }
 
-/** Writes a pending (lazy) state into the session data and announces the session. */
-export function materialize(runtime: Runtime, req: Request, state: RequestState, session: LiveSession): void {
-  if (!state.pending) return;
-  state.pending = false;
-  session.els = toStored(state);
-  emitSessionStart(runtime, req, state, 'new');
-}
-
-/**
- * Writes our state and saves the session before the route runs. Saving at the start (rather than
- * letting express-session save at the end) is what keeps a slow read-only request from writing
- * its stale copy over data another request saved meanwhile; express-session records the save, so
- * it will not save again at the end unless the route changes the session.
- */
+/** Persists the state before the route runs (see `persist`); a failing store is reported, and the request goes on. */
 function persistThenProceed(
   runtime: Runtime,
   req: Request,
@@ -362,20 +233,21 @@ function persistThenProceed(
   next: NextFunction,
   state: RequestState,
 ): void {
-  const session: LiveSession = req.session;
-  session.els = toStored(state);
-  session.save((err?: unknown) => {
-    if (err) {
+  persist(state, req.session).then(
+    () => proceed(runtime, req, res, next, state),
+    (err: unknown) => {
       recordFailure(
         runtime,
         'storeFailures',
         'express-logical-session: saving the session failed; the request goes on',
         err,
-        { sessionId: state.context.sessionId },
+        {
+          sessionId: state.context.sessionId,
+        },
       );
-    }
-    proceed(runtime, req, res, next, state);
-  });
+      proceed(runtime, req, res, next, state);
+    },
+  );
 }
 
 function proceed(runtime: Runtime, req: Request, res: Response, next: NextFunction, state: RequestState): void {

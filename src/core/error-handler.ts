@@ -1,14 +1,23 @@
 import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
-import { rejectUnknown } from './options.js';
-import { describeValue, ErrorCodes, LogicalSessionError } from './errors.js';
+import { describeValue } from './errors.js';
 import { randomId } from './ids.js';
-import { redact, redactError } from './redact.js';
 import { recordActivity } from './lifecycle.js';
+import { redact, redactError } from './redact.js';
 import { recordFailure, safeLog, type Runtime } from './runtime.js';
-import { getState } from './session-state.js';
-import { stateOf } from './session-id.js';
+import { getState, stateOf } from './session-state.js';
 import type { LogicalSessionHooks, LoggerLike } from './types.js';
+import {
+  assertCalled,
+  booleanOption,
+  functionOption,
+  hasMethods,
+  invalidOption,
+  optionNames,
+  type OptionNames,
+  optionsObject,
+  rejectUnknown,
+} from './validation.js';
 
 /**
  * Options of {@link sessionErrorHandler}. Every option is optional.
@@ -49,35 +58,38 @@ interface ResolvedHandlerOptions {
 
 const DEFAULT_SUPPORT_MESSAGE = 'Please contact support with this session ID';
 
-function fail(option: string, value: unknown, fix: string): never {
-  throw new LogicalSessionError(
-    ErrorCodes.INVALID_OPTION,
-    `sessionErrorHandler(): option \`${option}\` received ${describeValue(value)}. ${fix}`,
-  );
-}
+const CALLER = 'sessionErrorHandler()';
+const OPTION_NAMES = optionNames({
+  enrich: true,
+  format: true,
+  supportMessage: true,
+  exposeErrors: true,
+  logger: true,
+} satisfies OptionNames<SessionErrorHandlerOptions>);
 
-function resolveHandlerOptions(options: SessionErrorHandlerOptions | undefined): ResolvedHandlerOptions {
-  const given = (options ?? {}) as Record<string, unknown>;
-  if (typeof given !== 'object') fail('options', given, 'Pass an options object or nothing.');
-  rejectUnknown(
-    'option',
-    given,
-    ['enrich', 'format', 'supportMessage', 'exposeErrors', 'logger'],
-    'sessionErrorHandler()',
-  );
-  if (given.enrich !== undefined && typeof given.enrich !== 'function')
-    fail('enrich', given.enrich, 'Pass a function (body, { err, req, sessionId, status }) => body.');
-  if (given.format !== undefined && given.format !== 'json' && given.format !== 'problem')
-    fail('format', given.format, "Use 'json' or 'problem'.");
-  if (given.supportMessage !== undefined && typeof given.supportMessage !== 'string')
-    fail('supportMessage', given.supportMessage, 'Pass a string.');
-  if (given.exposeErrors !== undefined && typeof given.exposeErrors !== 'boolean')
-    fail('exposeErrors', given.exposeErrors, 'Pass true or false.');
+function resolveHandlerOptions(options: unknown, argumentCount: number): ResolvedHandlerOptions {
+  assertCalled('sessionErrorHandler', options, argumentCount);
+  const given = optionsObject(CALLER, options, "sessionErrorHandler() or sessionErrorHandler({ format: 'problem' })");
+  rejectUnknown(CALLER, 'option', given, OPTION_NAMES);
+  if (given.format !== undefined && given.format !== 'json' && given.format !== 'problem') {
+    throw invalidOption(CALLER, 'format', given.format, "Use 'json' or 'problem'.");
+  }
+  if (given.supportMessage !== undefined && typeof given.supportMessage !== 'string') {
+    throw invalidOption(CALLER, 'supportMessage', given.supportMessage, 'Pass a string.');
+  }
+  if (given.logger !== undefined && !hasMethods(given.logger, ['error'])) {
+    throw invalidOption(CALLER, 'logger', given.logger, 'Pass a pino logger, or anything with an error() method.');
+  }
   return {
-    enrich: given.enrich as LogicalSessionHooks['enrichError'],
+    enrich: functionOption(
+      CALLER,
+      'enrich',
+      given.enrich,
+      '(body, { err, req, sessionId, status }) => body',
+    ) as ResolvedHandlerOptions['enrich'],
     problem: given.format === 'problem',
     supportMessage: given.supportMessage ?? DEFAULT_SUPPORT_MESSAGE,
-    exposeErrors: given.exposeErrors === true,
+    exposeErrors: booleanOption(CALLER, 'exposeErrors', given.exposeErrors, false, 'Pass true or false.'),
     logger: given.logger as LoggerLike | undefined,
   };
 }
@@ -146,7 +158,8 @@ function logError(
  * ```
  */
 export function sessionErrorHandler(options?: SessionErrorHandlerOptions): ErrorRequestHandler {
-  const resolved = resolveHandlerOptions(options);
+  // arguments.length detects app.use(sessionErrorHandler), which Express calls with (req, res, next).
+  const resolved = resolveHandlerOptions(options, arguments.length);
   return function logicalSessionErrorHandler(err: unknown, req: Request, res: Response, next: NextFunction): void {
     if (res.headersSent) {
       next(err);

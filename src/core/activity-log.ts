@@ -2,8 +2,7 @@ import type { Request } from 'express';
 import { randomId } from './ids.js';
 import { recordActivity } from './lifecycle.js';
 import { reportFailure, safeLog } from './runtime.js';
-import { stateOf } from './session-id.js';
-import { getState } from './session-state.js';
+import { getState, stateOf } from './session-state.js';
 
 /**
  * Records one activity event for the request's logical session: to the `onActivity` hook, the

@@ -1,20 +1,19 @@
 import type { Request, Response } from 'express';
+import { sessionCookieName } from './cookies.js';
 import { ErrorCodes, LogicalSessionError } from './errors.js';
-import { randomId } from './ids.js';
-import { emitSessionEnd, emitSessionStart, generateId, rotate } from './lifecycle.js';
-import { materialize } from './middleware.js';
+import { emitSessionEnd, emitSessionStart, regenerateRequestScoped, restartState, rotate } from './lifecycle.js';
+import { materialize, persist, sessionCall, storeFailed } from './persistence.js';
 import { recordFailure, safeLog, type Runtime } from './runtime.js';
-import { stateOf } from './session-id.js';
-import { toStored, type LiveSession, type RequestState } from './session-state.js';
+import { stateOf, type LiveSession, type RequestState } from './session-state.js';
 
-interface Active {
+interface LiveSessionOf {
   readonly runtime: Runtime;
   readonly state: RequestState;
   readonly session: LiveSession;
 }
 
 /** The request's live session, or a rejection-worthy error saying why there is none. */
-function active(req: Request, action: string): Active {
+function requireLiveSession(req: Request, action: string): LiveSessionOf {
   const state = stateOf(req);
   const session = req.session as LiveSession | undefined;
   if (!state.runtime || !session || !state.persistent) {
@@ -27,27 +26,17 @@ function active(req: Request, action: string): Active {
   return { runtime: state.runtime, state, session };
 }
 
-/** Runs a callback-style express-session method as a promise, wrapping store errors. */
-function storeCall(action: string, run: (done: (err?: unknown) => void) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    run((err) => {
-      if (err) {
-        reject(
-          new LogicalSessionError(
-            ErrorCodes.STORE_FAILED,
-            `${action}: the session store failed: ${err instanceof Error ? err.message : 'unknown error'}`,
-            { cause: err, status: 503 },
-          ),
-        );
-      } else {
-        resolve();
-      }
-    });
-  });
+/** One session call of an action, its store failure wrapped as `ERR_ELS_STORE_FAILED`. */
+async function storeStep(action: string, step: Promise<void>): Promise<void> {
+  try {
+    await step;
+  } catch (err) {
+    throw storeFailed(action, err);
+  }
 }
 
 /** Keeps the exposed header in step when a request changes its ID after the middleware ran. */
-function announce(req: Request, runtime: Runtime): void {
+function syncExposedHeader(req: Request, runtime: Runtime): void {
   const header = runtime.config.exposeHeader;
   const res = req.res;
   if (header !== undefined && res && !res.headersSent) res.setHeader(header, stateOf(req).context.sessionId);
@@ -70,22 +59,15 @@ export function regenerateSessionId(req: Request, reason = 'regenerate'): string
   const state = stateOf(req);
   const session = req.session as LiveSession | undefined;
   const runtime = state.runtime;
-  if (!runtime || !session || !state.persistent) {
-    state.previousId = state.context.sessionId;
-    state.context.sessionId = randomId();
-    return state.context.sessionId;
-  }
+  if (!runtime || !session || !state.persistent) return regenerateRequestScoped(state);
   materialize(runtime, req, state, session);
   rotate(runtime, req, state, reason, runtime.config.now());
-  session.els = toStored(state);
-  session.save((err?: unknown) => {
-    if (err) {
-      recordFailure(runtime, 'storeFailures', 'express-logical-session: saving the regenerated ID failed', err, {
-        sessionId: state.context.sessionId,
-      });
-    }
+  persist(state, session).catch((err: unknown) => {
+    recordFailure(runtime, 'storeFailures', 'express-logical-session: saving the regenerated ID failed', err, {
+      sessionId: state.context.sessionId,
+    });
   });
-  announce(req, runtime);
+  syncExposedHeader(req, runtime);
   return state.context.sessionId;
 }
 
@@ -102,26 +84,18 @@ export function regenerateSessionId(req: Request, reason = 'regenerate'): string
  * ```
  */
 export async function restartSession(req: Request): Promise<string> {
-  const { runtime, state, session } = active(req, 'restartSession');
-  const oldId = state.context.sessionId;
+  const { runtime, state, session } = requireLiveSession(req, 'restartSession');
   const wasAnnounced = !state.pending;
-  await storeCall('restartSession', (done) => session.regenerate(done));
-  const fresh: LiveSession = req.session;
+  await storeStep(
+    'restartSession',
+    sessionCall((done) => session.regenerate(done)),
+  );
   const now = runtime.config.now();
-  Object.assign(state, {
-    generation: 0,
-    previousId: oldId,
-    createdAt: now,
-    lastActivityAt: now,
-    isNew: true,
-    pending: false,
-  });
-  state.context.sessionId = generateId(runtime, req, 0);
-  fresh.els = toStored(state);
-  await storeCall('restartSession', (done) => fresh.save(done));
-  if (wasAnnounced) emitSessionEnd(runtime, req, oldId, 'restart', now);
+  const previousId = restartState(runtime, req, state, now);
+  await storeStep('restartSession', persist(state, req.session));
+  if (wasAnnounced) emitSessionEnd(runtime, req, previousId, 'restart', now);
   emitSessionStart(runtime, req, state, 'restart');
-  announce(req, runtime);
+  syncExposedHeader(req, runtime);
   return state.context.sessionId;
 }
 
@@ -141,31 +115,19 @@ export async function restartSession(req: Request): Promise<string> {
  * ```
  */
 export async function rotateSessionCookie(req: Request): Promise<void> {
-  const { runtime, state, session } = active(req, 'rotateSessionCookie');
+  const { runtime, state, session } = requireLiveSession(req, 'rotateSessionCookie');
   materialize(runtime, req, state, session);
-  session.els = toStored(state);
-  const data: Record<string, unknown> = Object.fromEntries(Object.entries(session).filter(([key]) => key !== 'cookie'));
-  await storeCall('rotateSessionCookie', (done) => session.regenerate(done));
+  const data: Record<string, unknown> = Object.fromEntries(
+    Object.entries(session).filter(([key]) => key !== 'cookie' && key !== 'els'),
+  );
+  await storeStep(
+    'rotateSessionCookie',
+    sessionCall((done) => session.regenerate(done)),
+  );
   const fresh: LiveSession = req.session;
   Object.assign(fresh, data);
-  await storeCall('rotateSessionCookie', (done) => fresh.save(done));
+  await storeStep('rotateSessionCookie', persist(state, fresh));
   safeLog(runtime, 'info', { sessionId: state.context.sessionId }, 'session.cookie-rotated');
-}
-
-/** The name of the cookie that carries this session: the one whose value holds the session ID. */
-function sessionCookieName(req: Request): string | undefined {
-  for (const pair of (req.headers.cookie ?? '').split(';')) {
-    const separator = pair.indexOf('=');
-    if (separator < 0) continue;
-    let value = pair.slice(separator + 1).trim();
-    try {
-      value = decodeURIComponent(value);
-    } catch {
-      continue;
-    }
-    if (value === req.sessionID || value.startsWith(`s:${req.sessionID}.`)) return pair.slice(0, separator).trim();
-  }
-  return undefined;
 }
 
 /**
@@ -181,10 +143,13 @@ function sessionCookieName(req: Request): string | undefined {
  * ```
  */
 export async function endSession(req: Request, res?: Response): Promise<void> {
-  const { runtime, state, session } = active(req, 'endSession');
+  const { runtime, state, session } = requireLiveSession(req, 'endSession');
   const name = sessionCookieName(req);
   const { path, domain, secure, sameSite, httpOnly } = session.cookie;
-  await storeCall('endSession', (done) => session.destroy(done));
+  await storeStep(
+    'endSession',
+    sessionCall((done) => session.destroy(done)),
+  );
   state.persistent = false;
   if (!state.pending) emitSessionEnd(runtime, req, state.context.sessionId, 'logout', runtime.config.now());
   const response = res ?? req.res;

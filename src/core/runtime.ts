@@ -1,5 +1,13 @@
-import { createActivityDispatcher, type ActivityDispatcher } from './activity/dispatcher.js';
+import { startDispatcher, type ActivityDispatcher } from './dispatcher.js';
+import {
+  activityListener,
+  compileListeners,
+  hooksListener,
+  type LifecycleListener,
+  type ListenerTable,
+} from './listeners.js';
 import type { Configuration } from './options.js';
+import { RecentMemory } from './recent-memory.js';
 
 /**
  * Counters of one `logicalSession()` middleware, readable as `middleware.stats`.
@@ -19,7 +27,7 @@ export interface LogicalSessionStats {
   sessionsStarted: number;
   /** Logical sessions ended (deduplicated per process). */
   sessionsEnded: number;
-  /** Hook calls that threw or rejected. */
+  /** Hook (and lifecycle listener) calls that threw or rejected. */
   hookFailures: number;
   /** Store writes by the library that failed (the request went on). */
   storeFailures: number;
@@ -34,6 +42,8 @@ export interface Runtime {
   readonly config: Configuration;
   readonly stats: LogicalSessionStats;
   readonly dispatcher: ActivityDispatcher | undefined;
+  /** Who hears each lifecycle event, in order: the user's hooks, the activity sinks, then the modules. */
+  readonly listeners: ListenerTable;
   /** Set once a request arrived with `req.session`: later misses are store outages, not a missing mount. */
   sessionSeen: boolean;
   /** Lifecycle event IDs already fired, so a burst of requests fires one transition once. */
@@ -45,43 +55,8 @@ export interface Runtime {
 /** How many recent entries each per-process memory keeps at least; a burst is over long before. */
 const RECENT_KEPT = 10_000;
 
-/**
- * A bounded memory of recent keys: it keeps at least the `keep` most recent and at most twice
- * that, in two generations of Maps that swap when the young one is full, so every operation is
- * O(1). Evicting the oldest entry of a single insertion-ordered Map is not: V8 walks the deleted
- * slots at the front of the table on every `keys().next()`, 6.5 µs per insert at 10,000 entries,
- * which every new session paid (bench/FINDINGS.md).
- */
-export class RecentMemory<V> {
-  private young = new Map<string, V>();
-  private old = new Map<string, V>();
-
-  constructor(private readonly keep: number) {}
-
-  /** The latest value set for `key`, if it is still remembered. */
-  get(key: string): V | undefined {
-    return this.young.has(key) ? this.young.get(key) : this.old.get(key);
-  }
-
-  has(key: string): boolean {
-    return this.young.has(key) || this.old.has(key);
-  }
-
-  set(key: string, value: V): void {
-    this.young.set(key, value);
-    if (this.young.size >= this.keep) {
-      this.old = this.young;
-      this.young = new Map();
-    }
-  }
-
-  /** Entries held, counting a key in both generations twice: never more than twice `keep`. */
-  get size(): number {
-    return this.young.size + this.old.size;
-  }
-}
-
-export function createRuntime(config: Configuration): Runtime {
+/** The runtime of one middleware; `modules` are lifecycle listeners added after the built-in ones. */
+export function createRuntime(config: Configuration, modules: readonly LifecycleListener[] = []): Runtime {
   const stats: LogicalSessionStats = {
     sessionsStarted: 0,
     sessionsEnded: 0,
@@ -90,20 +65,13 @@ export function createRuntime(config: Configuration): Runtime {
     loggerFailures: 0,
     requestScoped: 0,
   };
-  const dispatcher =
-    config.activity &&
-    createActivityDispatcher({
-      sinks: [...config.activity.sinks],
-      batchSize: config.activity.batchSize,
-      flushInterval: config.activity.flushInterval,
-      maxBuffer: config.activity.maxBuffer,
-      writeTimeout: config.activity.writeTimeout,
-      logger: config.logger,
-    });
+  const dispatcher = config.activity && startDispatcher(config.activity, config.logger);
+  const listeners = [hooksListener(config.hooks), ...(dispatcher ? [activityListener(dispatcher)] : []), ...modules];
   return {
     config,
     stats,
     dispatcher,
+    listeners: compileListeners(listeners),
     sessionSeen: false,
     firedEvents: new RecentMemory(RECENT_KEPT),
     recentTouches: new RecentMemory(RECENT_KEPT),
@@ -162,27 +130,5 @@ export function safeLog(
     runtime.config.logger[level](fields, message);
   } catch {
     runtime.stats.loggerFailures++;
-  }
-}
-
-/**
- * Calls a user hook without letting it fail or delay the request: sync throws and async
- * rejections are reported and counted, and the promise is never awaited.
- */
-export function callHook<A extends unknown[]>(
-  runtime: Runtime,
-  name: string,
-  hook: ((...args: A) => unknown) | undefined,
-  ...args: A
-): void {
-  if (!hook) return;
-  const failed = (err: unknown): void => {
-    recordFailure(runtime, 'hookFailures', `express-logical-session: hook ${name} failed`, err, { hook: name });
-  };
-  try {
-    const result = hook(...args);
-    if (result instanceof Promise) result.catch(failed);
-  } catch (err) {
-    failed(err);
   }
 }

@@ -1,10 +1,12 @@
 import {
-  resolveDispatcherOptions,
+  resolveActivityOptions,
+  resolveDispatcherLogger,
+  type ActivityConfig,
   type ActivityDispatcherLogger,
   type ActivityDispatcherOptions,
-} from './dispatcher-options.js';
+} from './activity-options.js';
+import type { ActivityRecord, ActivitySink } from './activity-types.js';
 import { RecordQueue } from './record-queue.js';
-import type { ActivityRecord, ActivitySink } from './types.js';
 
 /**
  * Live counters of a dispatcher. With several sinks, `written`, `dropped` and `buffered` add up
@@ -108,7 +110,16 @@ interface Counters {
  * ```
  */
 export function createActivityDispatcher(options: ActivityDispatcherOptions): ActivityDispatcher {
-  const config = resolveDispatcherOptions(options);
+  const caller = 'createActivityDispatcher()';
+  const config = resolveActivityOptions(caller, options, '');
+  return startDispatcher(config, resolveDispatcherLogger(caller, (options as { logger?: unknown } | null)?.logger));
+}
+
+/** The dispatcher for settings already validated (the middleware validates its `activity` option itself). */
+export function startDispatcher(
+  config: ActivityConfig,
+  logger: ActivityDispatcherLogger | undefined,
+): ActivityDispatcher {
   const { batchSize, maxBuffer } = config;
   const counters: Counters = { accepted: 0, written: 0, dropped: 0, failures: 0 };
   const lanes: Lane[] = config.sinks.map((sink, index) => ({
@@ -127,7 +138,7 @@ export function createActivityDispatcher(options: ActivityDispatcherOptions): Ac
 
   const report = (level: keyof ActivityDispatcherLogger, fields: object, msg: string): void => {
     try {
-      config.logger?.[level](fields, msg);
+      logger?.[level](fields, msg);
     } catch {
       // A broken logger must not turn a reported failure into a crash.
     }

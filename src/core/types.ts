@@ -1,5 +1,6 @@
 import type { Request } from 'express';
-import type { ActivityRecord, ActivitySink } from './activity/types.js';
+import type { ActivityOptions } from './activity-options.js';
+import type { ActivityRecord, ActivitySink } from './activity-types.js';
 import type { Duration } from './duration.js';
 
 /**
@@ -131,7 +132,7 @@ export interface EnrichErrorContext {
  *
  * @example
  * ```ts
- * const onActivity = (activity: ActivityEvent): MaybePromise<void> => queue.send(activity);
+ * const onActivity = (activity: ActivityRecord): MaybePromise<void> => queue.send(activity);
  * ```
  */
 export type MaybePromise<T> = T | Promise<T>;
@@ -162,7 +163,7 @@ export interface LogicalSessionHooks {
   /** A logical session ended (timeout, policy, regenerate, restart or logout). */
   onSessionEnd?: (event: SessionEndEvent, req: Request) => MaybePromise<void>;
   /** Every `logActivity` call, plus `session.start` / `session.end` and handled errors. */
-  onActivity?: (activity: ActivityEvent, req: Request) => MaybePromise<void>;
+  onActivity?: (activity: ActivityRecord, req: Request) => MaybePromise<void>;
   /**
    * Custom rotation policy, asked once per request that has a stored session: return a reason
    * string to rotate the ID now, or `false` to keep it. A throw counts as `false`.
@@ -174,40 +175,6 @@ export interface LogicalSessionHooks {
   shouldRegenerate?: (info: SessionInfo, req: Request) => MaybePromise<string | false | undefined>;
   /** Change the error body `sessionErrorHandler` sends: return the body to send. */
   enrichError?: (body: Record<string, unknown>, context: EnrichErrorContext) => MaybePromise<Record<string, unknown>>;
-}
-
-/**
- * An activity event as hooks and sinks see it.
- *
- * @example
- * ```ts
- * onActivity: (activity: ActivityEvent) => {
- *   if (activity.type === 'error') alerts.notify(activity.sessionId, activity.details);
- * }
- * ```
- */
-export type ActivityEvent = ActivityRecord;
-
-/**
- * Batching settings for activity sinks.
- *
- * @example
- * ```ts
- * const activity: ActivityOptions = { sinks: [store, pinoActivitySink(logger)], batchSize: 200, flushInterval: 500 };
- * app.use(logicalSession({ activity }));
- * ```
- */
-export interface ActivityOptions {
-  /** Where records go. */
-  sinks: ActivitySink | readonly ActivitySink[];
-  /** Records per write. Defaults to `100`. */
-  batchSize?: number;
-  /** Longest a record waits before it is written, in ms. Defaults to `1000`. */
-  flushInterval?: number;
-  /** Records kept while sinks are slow or down; the oldest are dropped past this. Defaults to `10000`. */
-  maxBuffer?: number;
-  /** A sink write that has not settled after this many ms counts as failed and is retried. Defaults to `30000`. */
-  writeTimeout?: number;
 }
 
 /**
@@ -241,7 +208,8 @@ export interface LogicalSessionOptions {
   absoluteTimeout?: Duration | false;
   /**
    * How stale the stored `lastActivityAt` may become before the library writes it again; between
-   * writes the library adds no store write at all. Must be less than `idleTimeout`. Defaults to `'1m'`.
+   * writes the library adds no store write at all. Must be less than `idleTimeout`. Defaults to `'1m'`, or
+   * half of `idleTimeout` when that is shorter.
    */
   touchInterval?: Duration;
   /**

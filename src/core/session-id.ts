@@ -1,7 +1,6 @@
 import type { Request } from 'express';
 import { describeValue, ErrorCodes, LogicalSessionError } from './errors.js';
-import { requestScopedState, storedState } from './middleware.js';
-import { getState, readStored, toInfo, type RequestState } from './session-state.js';
+import { getState, stateOf, toInfo } from './session-state.js';
 import type { SessionInfo } from './types.js';
 
 function assertRequest(req: unknown, fn: string): asserts req is Request {
@@ -11,17 +10,6 @@ function assertRequest(req: unknown, fn: string): asserts req is Request {
       `${fn}(req) needs the Express request, received ${describeValue(req)}.`,
     );
   }
-}
-
-/**
- * The request's state; when `logicalSession()` did not run for it (an error raised before it, a
- * route mounted ahead of it), the stored ID if the session has one, else a request-scoped ID.
- */
-export function stateOf(req: Request): RequestState {
-  const state = getState(req);
-  if (state) return state;
-  const stored = readStored((req.session as { els?: unknown } | undefined)?.els);
-  return stored ? storedState(undefined, req, stored) : requestScopedState(undefined, req, Date.now());
 }
 
 /**

@@ -5,7 +5,35 @@ import type { LoggerLike } from './types.js';
 
 type WithLog = Request & { log?: unknown };
 
+/** One request's `req.log`: the parent logger and the child bound with the current ID, built on first use. */
+type LogBinding = NonNullable<RequestContext['log']>;
+
 const INSTALLED = Symbol('express-logical-session.log-accessor');
+
+function isLogger(value: unknown): value is LoggerLike {
+  return typeof value === 'object' && value !== null && typeof (value as LoggerLike).child === 'function';
+}
+
+/** The child bound with the context's current ID, rebuilt when the request rotated its ID. */
+function boundChild(binding: LogBinding, context: RequestContext): LoggerLike {
+  if (binding.child === undefined || binding.boundId !== context.sessionId) {
+    binding.boundId = context.sessionId;
+    try {
+      binding.child = binding.parent.child({ sessionId: binding.boundId });
+    } catch {
+      binding.child = binding.parent;
+    }
+  }
+  return binding.child;
+}
+
+/** A new parent from `req.log = logger`: the next read binds a child of it. */
+function replaceParent(binding: LogBinding, value: unknown): void {
+  if (isLogger(value)) {
+    binding.parent = value;
+    binding.child = undefined;
+  }
+}
 
 function installAccessor(proto: object): void {
   if (Object.hasOwn(proto, INSTALLED)) return;
@@ -15,35 +43,18 @@ function installAccessor(proto: object): void {
     enumerable: false,
     get(this: Request): LoggerLike | undefined {
       const context = getState(this)?.context;
-      const b = context?.log;
-      if (!context || !b) return undefined;
-      if (b.child === undefined || b.boundId !== context.sessionId) {
-        b.boundId = context.sessionId;
-        try {
-          b.child = b.parent.child({ sessionId: b.boundId });
-        } catch {
-          b.child = b.parent;
-        }
-      }
-      return b.child;
+      return context?.log ? boundChild(context.log, context) : undefined;
     },
     set(this: Request, value: unknown) {
-      const b = getState(this)?.context.log;
-      if (b) {
-        if (isLogger(value)) {
-          b.parent = value;
-          b.child = undefined;
-        }
+      const binding = getState(this)?.context.log;
+      if (binding) {
+        replaceParent(binding, value);
         return;
       }
       // A request this library did not bind: behave like a plain property.
       Object.defineProperty(this, 'log', { value, writable: true, enumerable: true, configurable: true });
     },
   });
-}
-
-function isLogger(value: unknown): value is LoggerLike {
-  return typeof value === 'object' && value !== null && typeof (value as LoggerLike).child === 'function';
 }
 
 /**
@@ -59,29 +70,13 @@ export function bindRequestLogger(req: Request, logger: LoggerLike, context: Req
     installAccessor(Object.getPrototypeOf(req) as object);
     return;
   }
+  // An own req.log (pino-http sets one) is the parent, and this request gets its own accessor.
   const existing = (req as WithLog).log;
-  let parent: LoggerLike = isLogger(existing) ? existing : logger;
-  let child: LoggerLike | undefined;
-  let boundId: string | undefined;
+  const binding: LogBinding = { parent: isLogger(existing) ? existing : logger, child: undefined, boundId: undefined };
   Object.defineProperty(req, 'log', {
     configurable: true,
     enumerable: true,
-    get(): LoggerLike {
-      if (child === undefined || boundId !== context.sessionId) {
-        boundId = context.sessionId;
-        try {
-          child = parent.child({ sessionId: boundId });
-        } catch {
-          child = parent;
-        }
-      }
-      return child;
-    },
-    set(value: unknown) {
-      if (isLogger(value)) {
-        parent = value;
-        child = undefined;
-      }
-    },
+    get: (): LoggerLike => boundChild(binding, context),
+    set: (value: unknown) => replaceParent(binding, value),
   });
 }

@@ -1,0 +1,92 @@
+import type { Request } from 'express';
+import type { ActivityRecord } from './activity-types.js';
+import type { ActivityDispatcher } from './dispatcher.js';
+import type { LogicalSessionHooks, SessionEndEvent, SessionReason, SessionStartEvent } from './types.js';
+
+/**
+ * A logical session was replaced by the next one in the same cookie session (a timeout, a policy or
+ * `regenerateSessionId`); fired after the `end` of the old ID and the `start` of the new one.
+ */
+export interface SessionRotation {
+  readonly previousId: string;
+  readonly sessionId: string;
+  readonly reason: SessionReason;
+  readonly at: number;
+}
+
+/** The library refreshed the stored `lastActivityAt` of a session (at most once per `touchInterval`). */
+export interface SessionTouch {
+  readonly sessionId: string;
+  readonly lastActivityAt: number;
+}
+
+/** What each lifecycle event carries. */
+export interface LifecycleEvents {
+  readonly start: SessionStartEvent;
+  readonly end: SessionEndEvent;
+  readonly rotate: SessionRotation;
+  readonly touch: SessionTouch;
+  readonly activity: ActivityRecord;
+}
+
+export type LifecycleEventName = keyof LifecycleEvents;
+
+/**
+ * Something that follows the lifecycle of the logical sessions: the user's hooks, the activity dispatcher,
+ * and the optional modules. Each method may be sync or async; a throw or rejection is reported and counted
+ * like a failing hook, and never reaches the request or the other listeners.
+ */
+export type LifecycleListener = {
+  /** Names the listener in failure reports. */
+  readonly name: string;
+} & {
+  readonly [E in LifecycleEventName]?: (event: LifecycleEvents[E], req: Request) => unknown;
+};
+
+/** One listener method, ready to call, with the name its failures are reported under. */
+export interface ListenerCall<E extends LifecycleEventName> {
+  readonly call: (event: LifecycleEvents[E], req: Request) => unknown;
+  /** `hook onSessionEnd`, `listener registry.end`. */
+  readonly label: string;
+  /** Log fields of a failure: `{ hook: 'onSessionEnd' }` or `{ listener: 'registry', event: 'end' }`. */
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+/** Each event's listeners in order, resolved once so an event costs one array walk. */
+export type ListenerTable = { readonly [E in LifecycleEventName]: readonly ListenerCall<E>[] };
+
+const EVENT_NAMES: readonly LifecycleEventName[] = ['start', 'end', 'rotate', 'touch', 'activity'];
+const HOOK_FOR_EVENT = { start: 'onSessionStart', end: 'onSessionEnd', activity: 'onActivity' } as const;
+
+/** The user's lifecycle hooks as the first listener, reported under the hook's own name. */
+export function hooksListener(hooks: Readonly<LogicalSessionHooks>): LifecycleListener {
+  return { name: 'hooks', start: hooks.onSessionStart, end: hooks.onSessionEnd, activity: hooks.onActivity };
+}
+
+/** The activity dispatcher as a listener: every activity record is queued for the sinks. */
+export function activityListener(dispatcher: ActivityDispatcher): LifecycleListener {
+  return { name: 'activity', activity: (record) => dispatcher.push(record) };
+}
+
+function callFor<E extends LifecycleEventName>(listener: LifecycleListener, event: E): ListenerCall<E> | undefined {
+  const method = listener[event] as ((payload: LifecycleEvents[E], req: Request) => unknown) | undefined;
+  if (method === undefined) return undefined;
+  const call = method.bind(listener);
+  const hook =
+    listener.name === 'hooks' && event in HOOK_FOR_EVENT
+      ? HOOK_FOR_EVENT[event as keyof typeof HOOK_FOR_EVENT]
+      : undefined;
+  return hook === undefined
+    ? { call, label: `listener ${listener.name}.${event}`, fields: { listener: listener.name, event } }
+    : { call, label: `hook ${hook}`, fields: { hook } };
+}
+
+function callsFor<E extends LifecycleEventName>(listeners: readonly LifecycleListener[], event: E): ListenerCall<E>[] {
+  return listeners.flatMap((listener) => callFor(listener, event) ?? []);
+}
+
+/** Resolves the ordered listeners into one list of calls per event. */
+export function compileListeners(listeners: readonly LifecycleListener[]): ListenerTable {
+  const table = Object.fromEntries(EVENT_NAMES.map((event) => [event, callsFor(listeners, event)]));
+  return table as unknown as ListenerTable;
+}

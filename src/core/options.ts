@@ -1,0 +1,166 @@
+import type { Request } from 'express';
+import { resolveActivityOptions, type ActivityConfig } from './activity-options.js';
+import { parseDuration } from './duration.js';
+import type { LoggerLike, LogicalSessionHooks, LogicalSessionOptions } from './types.js';
+import {
+  assertCalled,
+  booleanOption,
+  durationOption,
+  functionOption,
+  hasMethods,
+  invalidOption,
+  LOGGER_METHODS,
+  optionNames,
+  type OptionNames,
+  optionsObject,
+  rejectUnknown,
+} from './validation.js';
+
+/** Options resolved once at creation; the request path reads only these plain values. */
+export interface Configuration {
+  readonly idleTimeout: number | false;
+  readonly absoluteTimeout: number | false;
+  readonly touchInterval: number;
+  readonly lazy: boolean;
+  readonly logger: LoggerLike | undefined;
+  readonly exposeHeader: string | undefined;
+  readonly generateId: ((req: Request) => string) | undefined;
+  readonly hooks: Readonly<LogicalSessionHooks>;
+  readonly activity: ActivityConfig | undefined;
+  readonly asyncContext: boolean;
+  readonly now: () => number;
+}
+
+const CALLER = 'logicalSession()';
+const OPTION_NAMES = optionNames({
+  idleTimeout: true,
+  absoluteTimeout: true,
+  touchInterval: true,
+  persist: true,
+  logger: true,
+  exposeHeader: true,
+  generateId: true,
+  hooks: true,
+  activity: true,
+  asyncContext: true,
+  now: true,
+} satisfies OptionNames<LogicalSessionOptions>);
+const HOOK_NAMES = optionNames({
+  onSessionStart: true,
+  onSessionEnd: true,
+  onActivity: true,
+  shouldRegenerate: true,
+  enrichError: true,
+} satisfies OptionNames<LogicalSessionHooks>);
+const DEFAULT_HEADER = 'X-Session-Id';
+const HEADER_TOKEN = /^[!#$%&'*+.^`|~\w-]+$/;
+const DEFAULT_IDLE_TIMEOUT = 30 * 60_000;
+const DEFAULT_TOUCH_INTERVAL = 60_000;
+
+function touchInterval(value: unknown, idle: number | false): number {
+  const ms =
+    value === undefined
+      ? Math.min(DEFAULT_TOUCH_INTERVAL, idle === false ? DEFAULT_TOUCH_INTERVAL : Math.floor(idle / 2))
+      : parseDuration(value);
+  if (ms === undefined) {
+    throw invalidOption(CALLER, 'touchInterval', value, "Use milliseconds or a duration string such as '30s' or '1m'.");
+  }
+  if (idle !== false && ms >= idle) {
+    throw invalidOption(
+      CALLER,
+      'touchInterval',
+      value,
+      `It must be shorter than \`idleTimeout\` (${idle} ms), or sessions would time out between writes; '1m' suits a '30m' idleTimeout.`,
+    );
+  }
+  return ms;
+}
+
+function exposeHeader(value: unknown): string | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return DEFAULT_HEADER;
+  if (typeof value === 'string' && HEADER_TOKEN.test(value)) return value;
+  throw invalidOption(
+    CALLER,
+    'exposeHeader',
+    value,
+    `Use a header name such as '${DEFAULT_HEADER}', true for that name, or false.`,
+  );
+}
+
+function hooks(value: unknown): Readonly<LogicalSessionHooks> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null) {
+    throw invalidOption(
+      CALLER,
+      'hooks',
+      value,
+      'Pass an object of hook functions, e.g. { onSessionStart(event, req) { ... } }.',
+    );
+  }
+  rejectUnknown(CALLER, 'hook', value, HOOK_NAMES);
+  for (const [name, hook] of Object.entries(value)) {
+    functionOption(CALLER, `hooks.${name}`, hook, `${name}(event, req) { ... } (sync or async)`);
+  }
+  return { ...(value as LogicalSessionHooks) };
+}
+
+function logger(value: unknown): LoggerLike | undefined {
+  if (value === undefined || hasMethods(value, LOGGER_METHODS)) return value as LoggerLike | undefined;
+  throw invalidOption(
+    CALLER,
+    'logger',
+    value,
+    'Pass a pino logger, e.g. logger: pino(), or anything with info, debug, warn, error and child methods.',
+  );
+}
+
+/**
+ * Validates every option once, at creation, into a {@link Configuration}. `argumentCount` is how many
+ * arguments `logicalSession` received: Express calls an unmounted factory with three.
+ */
+export function resolveOptions(options: unknown, argumentCount: number): Configuration {
+  assertCalled('logicalSession', options, argumentCount);
+  const given = optionsObject(CALLER, options, "logicalSession() or logicalSession({ idleTimeout: '30m' })");
+  rejectUnknown(CALLER, 'option', given, OPTION_NAMES);
+  const idleTimeout = durationOption(CALLER, 'idleTimeout', given.idleTimeout, {
+    fallback: DEFAULT_IDLE_TIMEOUT,
+    allowFalse: true,
+  });
+  const persist = given.persist ?? 'eager';
+  if (persist !== 'eager' && persist !== 'lazy') {
+    throw invalidOption(
+      CALLER,
+      'persist',
+      given.persist,
+      "Use 'eager' (store the ID on the first request) or 'lazy' (store it when the app first saves the session).",
+    );
+  }
+  return {
+    idleTimeout,
+    absoluteTimeout: durationOption(CALLER, 'absoluteTimeout', given.absoluteTimeout, {
+      fallback: false,
+      allowFalse: true,
+    }),
+    touchInterval: touchInterval(given.touchInterval, idleTimeout),
+    lazy: persist === 'lazy',
+    logger: logger(given.logger),
+    exposeHeader: exposeHeader(given.exposeHeader),
+    generateId: functionOption(
+      CALLER,
+      'generateId',
+      given.generateId,
+      '(req) => crypto.randomUUID()',
+    ) as Configuration['generateId'],
+    hooks: hooks(given.hooks),
+    activity: given.activity === undefined ? undefined : resolveActivityOptions(CALLER, given.activity, 'activity'),
+    asyncContext: booleanOption(
+      CALLER,
+      'asyncContext',
+      given.asyncContext,
+      true,
+      'Pass true (currentSessionId() works) or false (it returns undefined, saving CPU on Node 20).',
+    ),
+    now: (functionOption(CALLER, 'now', given.now, '() => Date.now()') as (() => number) | undefined) ?? Date.now,
+  };
+}
