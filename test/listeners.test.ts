@@ -2,11 +2,12 @@
  * The lifecycle listener API: the user's hooks, the activity sinks and the modules hear every event in
  * that order, and a failing listener is isolated and counted exactly like a failing hook.
  */
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { Request } from 'express';
 import { describe, expect, it } from 'vitest';
 import type { ActivityRecord } from '../src/core/activity-types.js';
 import { emitSessionEnd, emitTouch, notify, recordActivity, rotate } from '../src/core/lifecycle.js';
-import type { LifecycleListener } from '../src/core/listeners.js';
+import { LIFECYCLE_CHANNELS, type LifecycleListener, type LifecycleMessage } from '../src/core/listeners.js';
 import { resolveOptions } from '../src/core/options.js';
 import { createRuntime } from '../src/core/runtime.js';
 import { storedState } from '../src/core/session-state.js';
@@ -109,5 +110,30 @@ describe('lifecycle listeners', () => {
     notify(runtime, 'touch', { sessionId: 'logical-1', lastActivityAt: 0 }, req);
     expect(messages).toEqual(['express-logical-session: hook onActivity failed']);
     expect(runtime.stats.hookFailures).toBe(1);
+  });
+
+  it('publish every event on diagnostics_channel, after the other listeners, with the request', () => {
+    const heard: string[] = [];
+    const published: unknown[] = [];
+    const onStart = (message: unknown) => {
+      const { event, req: from } = message as LifecycleMessage<'start'>;
+      heard.push('channel start');
+      published.push([event.reason, event.previousId, from === req]);
+    };
+    subscribe('express-logical-session:session.start', onStart);
+    try {
+      const runtime = createRuntime(resolveOptions(undefined, 1), [recorder('module', heard)]);
+      rotate(runtime, req, stateFor(runtime), 'policy', 1000);
+      expect(heard.slice(heard.indexOf('module start policy'))).toEqual([
+        'module start policy',
+        'channel start',
+        'module activity session.start',
+        'module rotate policy',
+      ]);
+      expect(published).toEqual([['policy', 'logical-1', true]]);
+    } finally {
+      unsubscribe('express-logical-session:session.start', onStart);
+    }
+    expect(LIFECYCLE_CHANNELS.start.hasSubscribers).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { channel, type Channel } from 'node:diagnostics_channel';
 import type { Request } from 'express';
 import type { ActivityRecord } from './activity-types.js';
 import type { ActivityDispatcher } from './dispatcher.js';
@@ -66,6 +67,44 @@ export function hooksListener(hooks: Readonly<LogicalSessionHooks>): LifecycleLi
 /** The activity dispatcher as a listener: every activity record is queued for the sinks. */
 export function activityListener(dispatcher: ActivityDispatcher): LifecycleListener {
   return { name: 'activity', activity: (record) => dispatcher.push(record) };
+}
+
+/**
+ * The `diagnostics_channel` channels the lifecycle is published on, one per event, each message
+ * `{ event, req }`: how tools that are not passed to `logicalSession()` (the OpenTelemetry module, an APM
+ * agent) follow the sessions. Publishing costs one `hasSubscribers` check while nobody listens.
+ */
+export const LIFECYCLE_CHANNELS: { readonly [E in LifecycleEventName]: Channel } = {
+  start: channel('express-logical-session:session.start'),
+  end: channel('express-logical-session:session.end'),
+  rotate: channel('express-logical-session:session.rotate'),
+  touch: channel('express-logical-session:session.touch'),
+  activity: channel('express-logical-session:activity'),
+};
+
+/** What each lifecycle channel publishes. */
+export interface LifecycleMessage<E extends LifecycleEventName> {
+  readonly event: LifecycleEvents[E];
+  readonly req: Request;
+}
+
+function publisher<E extends LifecycleEventName>(event: E): (payload: LifecycleEvents[E], req: Request) => void {
+  const target = LIFECYCLE_CHANNELS[event];
+  return (payload, req) => {
+    if (target.hasSubscribers) target.publish({ event: payload, req } satisfies LifecycleMessage<E>);
+  };
+}
+
+/** The lifecycle as `diagnostics_channel` messages; the last listener of every middleware. */
+export function channelListener(): LifecycleListener {
+  return {
+    name: 'diagnostics_channel',
+    start: publisher('start'),
+    end: publisher('end'),
+    rotate: publisher('rotate'),
+    touch: publisher('touch'),
+    activity: publisher('activity'),
+  };
 }
 
 function callFor<E extends LifecycleEventName>(listener: LifecycleListener, event: E): ListenerCall<E> | undefined {

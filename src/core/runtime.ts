@@ -1,6 +1,7 @@
 import { startDispatcher, type ActivityDispatcher } from './dispatcher.js';
 import {
   activityListener,
+  channelListener,
   compileListeners,
   hooksListener,
   type LifecycleListener,
@@ -42,7 +43,7 @@ export interface Runtime {
   readonly config: Configuration;
   readonly stats: LogicalSessionStats;
   readonly dispatcher: ActivityDispatcher | undefined;
-  /** Who hears each lifecycle event, in order: the user's hooks, the activity sinks, then the modules. */
+  /** Who hears each lifecycle event, in order: the user's hooks, the activity sinks, the modules, then diagnostics_channel. */
   readonly listeners: ListenerTable;
   /** Set once a request arrived with `req.session`: later misses are store outages, not a missing mount. */
   sessionSeen: boolean;
@@ -66,7 +67,12 @@ export function createRuntime(config: Configuration, modules: readonly Lifecycle
     requestScoped: 0,
   };
   const dispatcher = config.activity && startDispatcher(config.activity, config.logger);
-  const listeners = [hooksListener(config.hooks), ...(dispatcher ? [activityListener(dispatcher)] : []), ...modules];
+  const listeners = [
+    hooksListener(config.hooks),
+    ...(dispatcher ? [activityListener(dispatcher)] : []),
+    ...modules,
+    channelListener(),
+  ];
   return {
     config,
     stats,
