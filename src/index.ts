@@ -15,7 +15,7 @@ export { logActivity } from './core/activity-log.js';
 export { sessionErrorHandler, type SessionErrorHandlerOptions } from './core/error-handler.js';
 export { LogicalSessionError, ErrorCodes, type ErrorCode } from './core/errors.js';
 export type { LogicalSessionStats } from './core/runtime.js';
-export type { StoredLogicalSession } from './core/session-state.js';
+export type { StoredLogicalSession } from './core/stored-form.js';
 export type { Duration } from './core/duration.js';
 export type { ActivityRecord, ActivitySink } from './core/activity-types.js';
 export type { ActivityOptions } from './core/activity-options.js';

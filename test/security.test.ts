@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { pinoHttp } from 'pino-http';
 import request from 'supertest';
@@ -91,5 +93,41 @@ describe('nothing from the client sets the ID; the cookie ID never leaks', () =>
       expect(res.text).not.toContain(cookieId);
     }
     expect(responses[2]!.status).toBe(500);
+  });
+
+  it('shrugs off hostile cookie headers: 50,000 cookies, forged and unsigned session cookies, bad %-encoding', async () => {
+    const { app } = buildApp({
+      options: { exposeHeader: true },
+      routes: (router) => router.get('/id', (req, res) => res.json({ id: getSessionId(req) })),
+    });
+    // Node refuses headers over 16 KB by default; a proxy in front may allow more.
+    const server = createServer({ maxHeaderSize: 2 * 1024 * 1024 }, app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const many = Array.from({ length: 50_000 }, (_, i) => `c${i}=${i}`).join('; ');
+      const headers = [
+        `${many}; connect.sid=s%3Aforged.signature`,
+        'connect.sid=unsigned-value',
+        'connect.sid=s%3A%E0%A4%A.bad; other=%zz',
+        `connect.sid=s:${'x'.repeat(10_000)}.sig`,
+      ];
+      for (const cookie of headers) {
+        const res = await fetch(`http://127.0.0.1:${port}/id`, {
+          headers: { cookie },
+          signal: AbortSignal.timeout(5000),
+        });
+        expect(res.status).toBe(200);
+        const body = (await res.json()) as { id: string };
+        expect(body.id).toMatch(/^[0-9a-f-]{36}$/);
+        expect(res.headers.get('x-session-id')).toBe(body.id);
+        const setCookie = res.headers.get('set-cookie') ?? '';
+        const sid = decodeURIComponent(/connect\.sid=s%3A([^.]+)\./.exec(setCookie)?.[1] ?? '');
+        expect(sid).not.toBe('');
+        expect(JSON.stringify(body)).not.toContain(sid);
+      }
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

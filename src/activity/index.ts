@@ -7,8 +7,13 @@
  * ```
  * @packageDocumentation
  */
-export type { ActivityRecord, ActivitySink } from '../core/activity-types.js';
-export { createActivityDispatcher, type ActivityDispatcher, type ActivityDispatcherStats } from '../core/dispatcher.js';
+export type {
+  ActivityDispatcher,
+  ActivityDispatcherStats,
+  ActivityRecord,
+  ActivitySink,
+} from '../core/activity-types.js';
+export { createActivityDispatcher } from '../core/dispatcher.js';
 export type { ActivityDispatcherLogger, ActivityDispatcherOptions } from '../core/activity-options.js';
 export {
   pinoActivitySink,

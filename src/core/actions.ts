@@ -63,9 +63,15 @@ export function regenerateSessionId(req: Request, reason = 'regenerate'): string
   materialize(runtime, req, state, session);
   rotate(runtime, req, state, reason, runtime.config.now());
   persist(state, session).catch((err: unknown) => {
-    recordFailure(runtime, 'storeFailures', 'express-logical-session: saving the regenerated ID failed', err, {
-      sessionId: state.context.sessionId,
-    });
+    const fields = { sessionId: state.context.sessionId };
+    recordFailure(
+      runtime,
+      'storeFailures',
+      'express-logical-session: saving the regenerated ID failed',
+      err,
+      fields,
+      req,
+    );
   });
   syncExposedHeader(req, runtime);
   return state.context.sessionId;

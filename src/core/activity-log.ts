@@ -5,6 +5,33 @@ import { reportFailure, safeLog } from './runtime.js';
 import { getState, stateOf } from './session-state.js';
 
 /**
+ * A shallow copy of the details, taken now: sinks read them when the batch is written, after the app may
+ * have moved on. A throwing getter becomes the marker `'[Unreadable]'` and an object whose keys cannot be
+ * listed (a hostile Proxy) `{ '[unreadable]': true }`, as the activity serializer marks them, instead of
+ * losing the whole record.
+ */
+function snapshotDetails(details: unknown): Record<string, unknown> | undefined {
+  if (details === undefined) return undefined;
+  if (typeof details !== 'object' || details === null) return { value: details };
+  let keys: string[];
+  try {
+    keys = Object.keys(details);
+  } catch {
+    return { '[unreadable]': true };
+  }
+  // fromEntries defines own properties, so a `__proto__` key stays data, as it does with a spread.
+  return Object.fromEntries(keys.map((key) => [key, readOrMark(details, key)]));
+}
+
+function readOrMark(value: object, key: string): unknown {
+  try {
+    return (value as Record<string, unknown>)[key];
+  } catch {
+    return '[Unreadable]';
+  }
+}
+
+/**
  * Records one activity event for the request's logical session: to the `onActivity` hook, the
  * activity sinks (batched, off the request path) and the logger at `info`. Never throws into the
  * request and never delays the response; a bad `type` is reported and dropped.
@@ -31,10 +58,7 @@ export function logActivity(req: Request, type: string, details?: Record<string,
     }
     if (!runtime) return;
     const sessionId = state.context.sessionId;
-    const given: unknown = details;
-    // A shallow snapshot: sinks read details when the batch is written, after the app may have moved on.
-    const normalized =
-      given === undefined ? undefined : typeof given === 'object' && given !== null ? { ...details } : { value: given };
+    const normalized = snapshotDetails(details);
     safeLog(runtime, 'info', { sessionId, activity: type, details: normalized }, 'activity');
     recordActivity(runtime, req, {
       eventId: randomId(),
@@ -45,6 +69,6 @@ export function logActivity(req: Request, type: string, details?: Record<string,
     });
   } catch (err) {
     // getState is a WeakMap lookup: it cannot throw, whatever `req` turned out to be.
-    reportFailure(getState(req)?.runtime, 'express-logical-session: logActivity failed', err);
+    reportFailure(getState(req)?.runtime, 'express-logical-session: logActivity failed', err, {}, req);
   }
 }

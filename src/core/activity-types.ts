@@ -51,3 +51,47 @@ export interface ActivitySink {
   /** Release resources; called once by the dispatcher's `close()` after the final flush. */
   close?(): void | Promise<void>;
 }
+
+/**
+ * Live counters of a dispatcher. With several sinks, `written`, `dropped` and `buffered` add up
+ * the figures of every sink (a record written to two sinks counts twice); with one sink,
+ * `accepted === written + dropped + buffered` at all times.
+ *
+ * @example
+ * ```ts
+ * const { accepted, written, dropped, failures, buffered } = dispatcher.stats;
+ * ```
+ */
+export interface ActivityDispatcherStats {
+  /** Records taken by `push` (after `close()` they are refused and counted as dropped instead). */
+  readonly accepted: number;
+  /** Records a sink's `write` confirmed. */
+  readonly written: number;
+  /** Records given up: oldest dropped from a full buffer, refused after `close()`, or unwritten at `close()`. */
+  readonly dropped: number;
+  /** Failed `write` calls (each failed batch is kept and retried). */
+  readonly failures: number;
+  /** Records waiting to be written, including a batch being written now. */
+  readonly buffered: number;
+}
+
+/**
+ * Buffers activity records and writes them to sinks in batches, off the request path.
+ *
+ * @example
+ * ```ts
+ * const dispatcher = createActivityDispatcher({ sinks: [store] });
+ * dispatcher.push(record);  // from a request: O(1), no I/O, never throws
+ * await dispatcher.close(); // at shutdown: writes everything accepted so far
+ * ```
+ */
+export interface ActivityDispatcher {
+  /** Queues one record for every sink. O(1), no I/O, never throws. */
+  push(record: ActivityRecord): void;
+  /** Writes everything buffered now. Never rejects: a failing sink keeps its records for the next try. */
+  flush(): Promise<void>;
+  /** Stops the timer, flushes, then closes each sink once. Idempotent; never rejects. */
+  close(): Promise<void>;
+  /** Live counters; see {@link ActivityDispatcherStats}. */
+  readonly stats: ActivityDispatcherStats;
+}

@@ -5,52 +5,9 @@ import {
   type ActivityDispatcherLogger,
   type ActivityDispatcherOptions,
 } from './activity-options.js';
-import type { ActivityRecord, ActivitySink } from './activity-types.js';
+import type { ActivityDispatcher, ActivityDispatcherStats, ActivityRecord, ActivitySink } from './activity-types.js';
+import { withDeadline } from './deadline.js';
 import { RecordQueue } from './record-queue.js';
-
-/**
- * Live counters of a dispatcher. With several sinks, `written`, `dropped` and `buffered` add up
- * the figures of every sink (a record written to two sinks counts twice); with one sink,
- * `accepted === written + dropped + buffered` at all times.
- *
- * @example
- * ```ts
- * const { accepted, written, dropped, failures, buffered } = dispatcher.stats;
- * ```
- */
-export interface ActivityDispatcherStats {
-  /** Records taken by `push` (after `close()` they are refused and counted as dropped instead). */
-  readonly accepted: number;
-  /** Records a sink's `write` confirmed. */
-  readonly written: number;
-  /** Records given up: oldest dropped from a full buffer, refused after `close()`, or unwritten at `close()`. */
-  readonly dropped: number;
-  /** Failed `write` calls (each failed batch is kept and retried). */
-  readonly failures: number;
-  /** Records waiting to be written, including a batch being written now. */
-  readonly buffered: number;
-}
-
-/**
- * Buffers activity records and writes them to sinks in batches, off the request path.
- *
- * @example
- * ```ts
- * const dispatcher = createActivityDispatcher({ sinks: [store] });
- * dispatcher.push(record);  // from a request: O(1), no I/O, never throws
- * await dispatcher.close(); // at shutdown: writes everything accepted so far
- * ```
- */
-export interface ActivityDispatcher {
-  /** Queues one record for every sink. O(1), no I/O, never throws. */
-  push(record: ActivityRecord): void;
-  /** Writes everything buffered now. Never rejects: a failing sink keeps its records for the next try. */
-  flush(): Promise<void>;
-  /** Stops the timer, flushes, then closes each sink once. Idempotent; never rejects. */
-  close(): Promise<void>;
-  /** Live counters; see {@link ActivityDispatcherStats}. */
-  readonly stats: ActivityDispatcherStats;
-}
 
 interface Lane {
   readonly index: number;
@@ -60,27 +17,18 @@ interface Lane {
   inFlight: number;
   /** Tail of this sink's job chain: one write at a time keeps each sink's records in order. */
   tail: Promise<void>;
+  /**
+   * A `write` that outlived `writeTimeout` and has not settled yet. Until it does, the sink gets no other
+   * `write`: a sink is never called concurrently, and a hung database holds one query, not one per retry.
+   */
+  pending: Promise<unknown> | undefined;
   /** A timer or size-triggered drain is already queued, so another would only repeat it. */
   drainQueued: boolean;
+  /** `close()` gave up on this sink: a batch that fails now is dropped, not kept. */
+  closed: boolean;
   failing: boolean;
   failedAttempts: number;
   overflowWarned: boolean;
-}
-
-/** Rejects when the sink has not settled in time; a synchronous throw becomes a rejection too. */
-async function writeWithin(sink: ActivitySink, batch: readonly ActivityRecord[], timeout: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(new Error(`activity sink write did not settle within ${timeout} ms`));
-    }, timeout);
-    timer.unref();
-  });
-  try {
-    await Promise.race([Promise.resolve().then(() => sink.write(batch)), expired]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 interface Counters {
@@ -128,7 +76,9 @@ export function startDispatcher(
     queue: new RecordQueue<ActivityRecord>(),
     inFlight: 0,
     tail: Promise.resolve(),
+    pending: undefined,
     drainQueued: false,
+    closed: false,
     failing: false,
     failedAttempts: 0,
     overflowWarned: false,
@@ -159,11 +109,23 @@ export function startDispatcher(
     }
   };
 
+  /** Starts one `write`; it stays the lane's `pending` write until it settles, however late. */
+  const startWrite = (lane: Lane, batch: readonly ActivityRecord[]): Promise<unknown> => {
+    const write = Promise.resolve().then(() => lane.sink.write(batch));
+    lane.pending = write;
+    const settled = (): void => {
+      if (lane.pending === write) lane.pending = undefined;
+    };
+    write.then(settled, settled);
+    return write;
+  };
+
   const writeBatch = async (lane: Lane): Promise<boolean> => {
+    if (lane.pending !== undefined) return false;
     const batch = lane.queue.take(batchSize);
     lane.inFlight = batch.length;
     try {
-      await writeWithin(lane.sink, batch, config.writeTimeout);
+      await withDeadline(startWrite(lane, batch), config.writeTimeout, 'activity sink write');
       counters.written += batch.length;
       if (lane.failing) {
         report(
@@ -180,6 +142,10 @@ export function startDispatcher(
       counters.failures++;
       lane.failedAttempts++;
       lane.inFlight = 0;
+      if (lane.closed) {
+        counters.dropped += batch.length;
+        return false;
+      }
       lane.queue.prepend(batch);
       trim(lane);
       // One error per outage: a database down for an hour must not write a log line per retry.
@@ -200,7 +166,7 @@ export function startDispatcher(
   /** Writes what is buffered now (not what arrives meanwhile, so it ends) until a write fails. */
   const drain = async (lane: Lane, fullBatchesOnly: boolean): Promise<void> => {
     let budget = Math.ceil(lane.queue.length / batchSize);
-    while (budget-- > 0 && lane.queue.length > 0) {
+    while (budget-- > 0 && lane.queue.length > 0 && !lane.closed) {
       if (fullBatchesOnly && lane.queue.length < batchSize) return;
       if (!(await writeBatch(lane))) return;
     }
@@ -255,7 +221,23 @@ export function startDispatcher(
     await Promise.all(lanes.map((lane) => enqueue(lane, () => drain(lane, false))));
   };
 
-  const closeSink = async (lane: Lane): Promise<void> => {
+  /** Waits for `work` until the deadline at most; what is still running then is left behind. */
+  const until = async (work: Promise<unknown>, deadline: number): Promise<void> => {
+    await withDeadline(work, Math.max(0, deadline - Date.now()), 'activity close').catch(() => undefined);
+  };
+
+  /**
+   * The final flush of one sink (after a late write settles), then its `close()`, all within the
+   * deadline: a sink that hangs delays shutdown by `writeTimeout` at most. Records it did not take by
+   * then are dropped and counted.
+   */
+  const closeLane = async (lane: Lane, deadline: number): Promise<void> => {
+    const finalFlush = enqueue(lane, async () => {
+      await lane.pending?.then(undefined, () => undefined);
+      await drain(lane, false);
+    });
+    await until(finalFlush, deadline);
+    lane.closed = true;
     const lost = lane.queue.clear();
     if (lost > 0) {
       counters.dropped += lost;
@@ -266,7 +248,10 @@ export function startDispatcher(
       );
     }
     try {
-      await lane.sink.close?.();
+      await until(
+        Promise.resolve().then(() => lane.sink.close?.()),
+        deadline,
+      );
     } catch (err) {
       report('error', { err, sink: lane.index }, 'activity sink close failed');
     }
@@ -275,8 +260,9 @@ export function startDispatcher(
   const close = (): Promise<void> => {
     closing ??= (async () => {
       clearInterval(timer);
-      await flush();
-      await Promise.all(lanes.map(closeSink));
+      // One writeTimeout in all; the extra millisecond lets a write started now time out first.
+      const deadline = Date.now() + config.writeTimeout + 1;
+      await Promise.all(lanes.map((lane) => closeLane(lane, deadline)));
     })();
     return closing;
   };

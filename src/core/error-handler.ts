@@ -1,11 +1,15 @@
 import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
+import { DeadlineExceeded, withDeadline } from './deadline.js';
+import { describeError, sendPayload, serializeBody, type ErrorFacts } from './error-response.js';
 import { describeValue } from './errors.js';
 import { randomId } from './ids.js';
 import { recordActivity } from './lifecycle.js';
-import { redact, redactError } from './redact.js';
+import { hookTimeout } from './options.js';
+import { redactError } from './redact.js';
 import { recordFailure, safeLog, type Runtime } from './runtime.js';
-import { getState, stateOf } from './session-state.js';
+import { stateOf, type RequestState } from './session-state.js';
+import type { Duration } from './duration.js';
 import type { LogicalSessionHooks, LoggerLike } from './types.js';
 import {
   assertCalled,
@@ -46,6 +50,11 @@ export interface SessionErrorHandlerOptions {
    * logicalSession()'s logger when it ran, else pino-http's `req.log` when present.
    */
   logger?: LoggerLike;
+  /**
+   * Longest the response waits for `enrich` (or the `enrichError` hook) before it sends the default body,
+   * when `logicalSession()` did not run for the request; otherwise its `hookTimeout` applies. Defaults to `'1s'`.
+   */
+  hookTimeout?: Duration;
 }
 
 interface ResolvedHandlerOptions {
@@ -54,6 +63,7 @@ interface ResolvedHandlerOptions {
   readonly supportMessage: string;
   readonly exposeErrors: boolean;
   readonly logger: LoggerLike | undefined;
+  readonly hookTimeout: number;
 }
 
 const DEFAULT_SUPPORT_MESSAGE = 'Please contact support with this session ID';
@@ -65,6 +75,7 @@ const OPTION_NAMES = optionNames({
   supportMessage: true,
   exposeErrors: true,
   logger: true,
+  hookTimeout: true,
 } satisfies OptionNames<SessionErrorHandlerOptions>);
 
 function resolveHandlerOptions(options: unknown, argumentCount: number): ResolvedHandlerOptions {
@@ -91,30 +102,8 @@ function resolveHandlerOptions(options: unknown, argumentCount: number): Resolve
     supportMessage: given.supportMessage ?? DEFAULT_SUPPORT_MESSAGE,
     exposeErrors: booleanOption(CALLER, 'exposeErrors', given.exposeErrors, false, 'Pass true or false.'),
     logger: given.logger as LoggerLike | undefined,
+    hookTimeout: hookTimeout(CALLER, given.hookTimeout),
   };
-}
-
-function statusOf(err: unknown, req: Request): number {
-  const candidate = typeof err === 'object' && err !== null ? (err as { status?: unknown; statusCode?: unknown }) : {};
-  const status = candidate.status ?? candidate.statusCode;
-  if (typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599) return status;
-  return sessionStoreFailed(req) ? 503 : 500;
-}
-
-/**
- * express-session sets `req.sessionStore` just before it asks the store for the session and
- * `req.session` once it has one; an error between the two, before `logicalSession()` ran, is the
- * store failing to load the session.
- */
-function sessionStoreFailed(req: Request): boolean {
-  const loaded = req as { sessionStore?: unknown; session?: unknown };
-  return getState(req)?.runtime === undefined && loaded.sessionStore !== undefined && loaded.session === undefined;
-}
-
-function messageOf(err: unknown, status: number, expose: boolean, cookieSessionId: string | undefined): string {
-  const exposable = (status < 500 && (err as { expose?: unknown } | null)?.expose === true) || expose;
-  const message = exposable && err instanceof Error ? redact(err.message, cookieSessionId) : undefined;
-  return message !== undefined && message !== '' ? message : (STATUS_CODES[status] ?? 'Error');
 }
 
 /**
@@ -165,12 +154,20 @@ export function sessionErrorHandler(options?: SessionErrorHandlerOptions): Error
       next(err);
       return;
     }
-    const state = stateOf(req);
-    const runtime = state.runtime;
+    let state: RequestState;
+    let facts: ErrorFacts;
+    try {
+      state = stateOf(req);
+      facts = describeError(err, req, resolved.exposeErrors);
+    } catch (failure) {
+      // Nothing the handler reads should throw; if something does, Express's own handler answers.
+      next(failure);
+      return;
+    }
+    const { runtime } = state;
     const sessionId = state.context.sessionId;
-    const status = statusOf(err, req);
-    const cookieSessionId = (req as { sessionID?: string }).sessionID;
-    const error = messageOf(err, status, resolved.exposeErrors, cookieSessionId);
+    const { status, shown } = facts;
+    const cookieSessionId = typeof req.sessionID === 'string' ? req.sessionID : undefined;
     logError(
       runtime,
       req,
@@ -183,7 +180,7 @@ export function sessionErrorHandler(options?: SessionErrorHandlerOptions): Error
         eventId: randomId(),
         sessionId,
         type: 'error',
-        details: { status, message: error },
+        details: { status, message: shown },
         at: runtime.config.now(),
       });
     }
@@ -192,18 +189,52 @@ export function sessionErrorHandler(options?: SessionErrorHandlerOptions): Error
           type: 'about:blank',
           title: STATUS_CODES[status] ?? 'Error',
           status,
-          detail: error,
+          detail: shown,
           sessionId,
           message: resolved.supportMessage,
         }
-      : { error, sessionId, message: resolved.supportMessage };
+      : { error: shown, sessionId, message: resolved.supportMessage };
     void enrich(resolved, runtime, body, { err, req, sessionId, status }).then((final) => {
       if (res.headersSent) return;
-      res.status(status);
-      if (resolved.problem) res.type('application/problem+json');
-      res.json(final);
+      send(resolved, runtime, req, res, status, final, body);
     });
   };
+}
+
+/** Sends the body; one that cannot be serialized is replaced by the default body, and nothing throws. */
+function send(
+  resolved: ResolvedHandlerOptions,
+  runtime: Runtime | undefined,
+  req: Request,
+  res: Response,
+  status: number,
+  final: Record<string, unknown>,
+  fallback: Record<string, unknown>,
+): void {
+  let payload = serializeBody(final);
+  if (payload === undefined) {
+    const failure = new TypeError('the body enrichError returned cannot be serialized as JSON');
+    recordFailure(
+      runtime,
+      'hookFailures',
+      'express-logical-session: the enriched error body could not be sent; sending the default body',
+      failure,
+      {},
+      req,
+    );
+    payload = serializeBody(fallback) ?? '{}';
+  }
+  const failed = sendPayload(res, status, resolved.problem ? 'application/problem+json' : 'application/json', payload);
+  if (failed !== undefined) {
+    recordFailure(
+      runtime,
+      'storeFailures',
+      'express-logical-session: sending the error response failed (a store that threw while saving?)',
+      failed,
+      {},
+      req,
+    );
+  }
 }
 
 async function enrich(
@@ -214,17 +245,21 @@ async function enrich(
 ): Promise<Record<string, unknown>> {
   const enrichFn = resolved.enrich ?? runtime?.config.hooks.enrichError;
   if (!enrichFn) return body;
+  const timeout = runtime?.config.hookTimeout ?? resolved.hookTimeout;
   try {
-    const enriched: unknown = await enrichFn({ ...body }, context);
+    const enriched: unknown = await withDeadline(
+      Promise.resolve().then(() => enrichFn({ ...body }, context)),
+      timeout,
+      'enrichError',
+    );
     if (typeof enriched === 'object' && enriched !== null) return enriched as Record<string, unknown>;
     throw new TypeError(`enrichError returned ${describeValue(enriched)}, not an object`);
   } catch (err) {
-    recordFailure(
-      runtime,
-      'hookFailures',
-      'express-logical-session: enrichError failed; sending the default error body',
-      err,
-    );
+    const message =
+      err instanceof DeadlineExceeded
+        ? `express-logical-session: enrichError did not settle within ${timeout} ms; sending the default error body`
+        : 'express-logical-session: enrichError failed; sending the default error body';
+    recordFailure(runtime, 'hookFailures', message, err, {}, context.req);
     return body;
   }
 }

@@ -22,6 +22,23 @@ export function deriveSessionId(cookieSessionId: string, generation: number): st
   return hashToUuid(DOMAIN, 'id', cookieSessionId, String(generation));
 }
 
+/**
+ * The highest generation the stored form carries. No real session rotates this often; a larger value
+ * means the stored state was tampered with.
+ */
+export const MAX_GENERATION = 1e12;
+const RECOVERED_BASE = 1e11;
+
+/**
+ * A generation for a cookie session whose stored state was lost, malformed or out of range: derived
+ * one-way from what was seen, and far above any generation the counter reaches, so the derived ID is
+ * new (an ID that already ended never comes back) and still the same for every request of a burst.
+ */
+export function recoveredGeneration(cookieSessionId: string, seen: string): number {
+  const hex = hash('sha256', [DOMAIN, 'recovered', cookieSessionId, seen].join('\0'));
+  return RECOVERED_BASE + (parseInt(hex.slice(0, 12), 16) % RECOVERED_BASE);
+}
+
 /** Deterministic event ID of a lifecycle transition: the same on every instance that sees it. */
 export function lifecycleEventId(type: 'session.start' | 'session.end', sessionId: string): string {
   return hashToUuid(DOMAIN, type, sessionId);

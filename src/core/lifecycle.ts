@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import type { ActivityRecord } from './activity-types.js';
-import { deriveSessionId, isUsableId, lifecycleEventId, randomId } from './ids.js';
+import { isThenable } from './deadline.js';
+import { deriveSessionId, isUsableId, lifecycleEventId, MAX_GENERATION, randomId, recoveredGeneration } from './ids.js';
 import type { LifecycleEventName, LifecycleEvents } from './listeners.js';
 import { claimEvent, recordFailure, reportFailure, safeLog, type Runtime } from './runtime.js';
 import type { RequestState } from './session-state.js';
@@ -18,11 +19,18 @@ export function notify<E extends LifecycleEventName>(
 ): void {
   for (const listener of runtime.listeners[event]) {
     const failed = (err: unknown): void => {
-      recordFailure(runtime, 'hookFailures', `express-logical-session: ${listener.label} failed`, err, listener.fields);
+      recordFailure(
+        runtime,
+        'hookFailures',
+        `express-logical-session: ${listener.label} failed`,
+        err,
+        listener.fields,
+        req,
+      );
     };
     try {
       const result = listener.call(payload, req);
-      if (result instanceof Promise) result.catch(failed);
+      if (isThenable(result)) result.then(undefined, failed);
     } catch (err) {
       failed(err);
     }
@@ -92,9 +100,11 @@ export function generateId(runtime: Runtime, req: Request, generation: number): 
         runtime,
         'express-logical-session: generateId returned no usable ID (1-128 visible ASCII characters); using the derived ID',
         new TypeError(describeRejectedId(id)),
+        {},
+        req,
       );
     } catch (err) {
-      reportFailure(runtime, 'express-logical-session: generateId threw; using the derived ID', err);
+      reportFailure(runtime, 'express-logical-session: generateId threw; using the derived ID', err, {}, req);
     }
   }
   return deriveSessionId(req.sessionID, generation);
@@ -107,7 +117,10 @@ export function generateId(runtime: Runtime, req: Request, generation: number): 
  */
 export function rotate(runtime: Runtime, req: Request, state: RequestState, reason: SessionReason, now: number): void {
   const previousId = state.context.sessionId;
-  state.generation += 1;
+  state.generation =
+    state.generation < MAX_GENERATION
+      ? state.generation + 1
+      : recoveredGeneration(req.sessionID, String(state.generation));
   state.context.sessionId = generateId(runtime, req, state.generation);
   state.previousId = previousId;
   state.createdAt = now;

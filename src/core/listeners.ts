@@ -1,7 +1,7 @@
 import { channel, type Channel } from 'node:diagnostics_channel';
 import type { Request } from 'express';
 import type { ActivityRecord } from './activity-types.js';
-import type { ActivityDispatcher } from './dispatcher.js';
+import type { ActivityDispatcher } from './activity-types.js';
 import type { LogicalSessionHooks, SessionEndEvent, SessionReason, SessionStartEvent } from './types.js';
 
 /**

@@ -2,21 +2,31 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { runInContext } from './context.js';
 import { clientSentSession } from './cookies.js';
 import { ErrorCodes, LogicalSessionError } from './errors.js';
-import { emitSessionStart, emitTouch, generateId, rotate } from './lifecycle.js';
+import { deriveSessionId, lifecycleEventId, recoveredGeneration } from './ids.js';
+import { emitSessionStart, generateId } from './lifecycle.js';
 import { bindRequestLogger } from './logging.js';
+import { isExpressSession, sessionMiddlewareMounted } from './mounting.js';
 import { resolveOptions } from './options.js';
 import { persist, storeOnFirstSave } from './persistence.js';
-import { createRuntime, recordFailure, safeLog, type LogicalSessionStats, type Runtime } from './runtime.js';
-import { askPolicy, timeoutReason } from './timeouts.js';
+import {
+  createRuntime,
+  recordFailure,
+  reportFailure,
+  safeLog,
+  type LogicalSessionStats,
+  type Runtime,
+} from './runtime.js';
 import {
   getState,
   newState,
-  readStored,
   requestScopedState,
   storedState,
   type LiveSession,
   type RequestState,
 } from './session-state.js';
+import { readStored } from './stored-form.js';
+import { askPolicy, needsRepair, timeoutReason } from './timeouts.js';
+import { writeBeforeRoute, type EarlyChange } from './transitions.js';
 import type { LogicalSessionOptions } from './types.js';
 
 /**
@@ -31,9 +41,9 @@ import type { LogicalSessionOptions } from './types.js';
  * ```
  */
 export interface LogicalSessionMiddleware extends RequestHandler {
-  /** Live counters: sessions started and ended, hook, store and logger failures. */
+  /** Live counters: sessions started and ended, hook, store and logger failures, activity records dropped. */
   readonly stats: Readonly<LogicalSessionStats>;
-  /** Flushes buffered activity records and closes the activity sinks (call on shutdown). */
+  /** Flushes buffered activity records and closes the activity sinks (call on shutdown); bounded by `writeTimeout`. */
   close(): Promise<void>;
 }
 
@@ -58,6 +68,7 @@ const NOT_MOUNTED_MESSAGE =
 export function logicalSession(options?: LogicalSessionOptions): LogicalSessionMiddleware {
   // arguments.length detects app.use(logicalSession), which Express calls with (req, res, next).
   const runtime = createRuntime(resolveOptions(options, arguments.length));
+  let warnedForeignSession = false;
 
   const middleware = (req: Request, res: Response, next: NextFunction): void => {
     if (getState(req)?.runtime) {
@@ -65,24 +76,28 @@ export function logicalSession(options?: LogicalSessionOptions): LogicalSessionM
       return;
     }
     const session = req.session as LiveSession | undefined;
-    if (!session) {
-      if (!runtime.sessionSeen) {
-        next(new LogicalSessionError(ErrorCodes.SESSION_NOT_MOUNTED, NOT_MOUNTED_MESSAGE));
-        return;
-      }
-      runtime.stats.requestScoped++;
-      const state = requestScopedState(runtime, req, runtime.config.now());
-      safeLog(
-        runtime,
-        'warn',
-        { sessionId: state.context.sessionId },
-        'express-session gave no session (store disconnected?); using a request-scoped logical session ID',
-      );
-      proceed(runtime, req, res, next, state);
+    if (session && isExpressSession(session)) {
+      runtime.sessionSeen = true;
+      prepare(runtime, req, res, next, session);
       return;
     }
-    runtime.sessionSeen = true;
-    prepare(runtime, req, res, next, session);
+    if (session && !warnedForeignSession) {
+      warnedForeignSession = true;
+      reportFailure(
+        runtime,
+        'express-logical-session: req.session is not an express-session session (another middleware set it); serving request-scoped IDs',
+        new TypeError('req.session has no save(), reload() and regenerate()'),
+      );
+    }
+    if (!session && !runtime.sessionSeen && !sessionMiddlewareMounted(req)) {
+      next(new LogicalSessionError(ErrorCodes.SESSION_NOT_MOUNTED, NOT_MOUNTED_MESSAGE));
+      return;
+    }
+    // express-session skipped this request on purpose (a URL outside cookie.path, a disconnected store).
+    runtime.stats.requestScoped++;
+    const state = requestScopedState(runtime, req, runtime.config.now());
+    safeLog(runtime, 'debug', { sessionId: state.context.sessionId }, 'session.request-scoped');
+    proceed(runtime, req, res, next, state);
   };
 
   return Object.assign(middleware, {
@@ -98,23 +113,13 @@ function prepare(runtime: Runtime, req: Request, res: Response, next: NextFuncti
   const now = config.now();
   const stored = readStored(session.els);
   if (stored === undefined) {
-    if (session.els !== undefined) {
-      safeLog(
-        runtime,
-        'warn',
-        {},
-        'express-logical-session: session data under `els` is malformed; starting a new logical session',
-      );
-    }
     startNewSession(runtime, req, res, next, session, now);
     return;
   }
-
   const state = storedState(runtime, req, stored);
-  const reason = timeoutReason(runtime.config, stored, now);
+  const reason = timeoutReason(config, stored, now);
   if (reason) {
-    rotate(runtime, req, state, reason, now);
-    persistThenProceed(runtime, req, res, next, state);
+    writeThenProceed(runtime, req, res, next, state, { kind: 'rotate', reason }, now);
     return;
   }
   const policy = config.hooks.shouldRegenerate;
@@ -124,8 +129,7 @@ function prepare(runtime: Runtime, req: Request, res: Response, next: NextFuncti
   }
   askPolicy(runtime, req, state, policy, (policyReason) => {
     if (policyReason) {
-      rotate(runtime, req, state, policyReason, now);
-      persistThenProceed(runtime, req, res, next, state);
+      writeThenProceed(runtime, req, res, next, state, { kind: 'rotate', reason: policyReason }, now);
     } else {
       touchOrProceed(runtime, req, res, next, state, now);
     }
@@ -140,26 +144,60 @@ function touchOrProceed(
   state: RequestState,
   now: number,
 ): void {
-  if (now - state.lastActivityAt < runtime.config.touchInterval) {
+  if (now - state.lastActivityAt < runtime.config.touchInterval && !needsRepair(runtime.config, state, now)) {
     if (runtime.config.logger?.isLevelEnabled?.('debug') !== false) {
       safeLog(runtime, 'debug', { sessionId: state.context.sessionId }, 'session.reuse');
     }
     proceed(runtime, req, res, next, state);
     return;
   }
-  const { recentTouches } = runtime;
-  const touched = recentTouches.get(state.context.sessionId);
-  if (touched !== undefined && now - touched < runtime.config.touchInterval) {
-    // Another request of this process has just written a fresh lastActivityAt for this session:
-    // a burst at the touch boundary costs one write per process, not one per request.
-    state.lastActivityAt = touched;
-    proceed(runtime, req, res, next, state);
-    return;
+  writeThenProceed(runtime, req, res, next, state, { kind: 'touch' }, now);
+}
+
+function writeThenProceed(
+  runtime: Runtime,
+  req: Request,
+  res: Response,
+  next: NextFunction,
+  state: RequestState,
+  change: EarlyChange,
+  now: number,
+): void {
+  writeBeforeRoute(runtime, req, state, change, now)
+    .then(() => proceed(runtime, req, res, next, state))
+    .catch((err: unknown) =>
+      reportFailure(runtime, 'express-logical-session: the request could not go on', err, {}, req),
+    );
+}
+
+/**
+ * The generation a session without usable stored state starts at: 0 for a session the library never saw,
+ * a recovered one (never derived before) when the state was malformed or the first ID already ended.
+ */
+function firstGeneration(runtime: Runtime, req: Request, session: LiveSession, sent: boolean): number {
+  const raw: unknown = session.els;
+  if (raw !== undefined) {
+    safeLog(
+      runtime,
+      'warn',
+      {},
+      'express-logical-session: session data under `els` is malformed; starting a new logical session',
+    );
+    return recoveredGeneration(req.sessionID, describeStored(raw));
   }
-  recentTouches.set(state.context.sessionId, now);
-  state.lastActivityAt = now;
-  emitTouch(runtime, req, state);
-  persistThenProceed(runtime, req, res, next, state);
+  const ended = sent && runtime.firedEvents.has(lifecycleEventId('session.end', deriveSessionId(req.sessionID, 0)));
+  return ended ? recoveredGeneration(req.sessionID, 'ended') : 0;
+}
+
+function describeStored(raw: unknown): string {
+  if (typeof raw === 'string') return raw;
+  try {
+    // undefined for a function or a symbol, whatever the declared type says.
+    const text = JSON.stringify(raw) as string | undefined;
+    return text ?? typeof raw;
+  } catch {
+    return typeof raw;
+  }
 }
 
 function startNewSession(
@@ -170,11 +208,13 @@ function startNewSession(
   session: LiveSession,
   now: number,
 ): void {
-  const state = newState(runtime, req, generateId(runtime, req, 0), {
+  const sent = clientSentSession(req);
+  const generation = firstGeneration(runtime, req, session, sent);
+  const state = newState(runtime, req, generateId(runtime, req, generation), {
     createdAt: now,
     lastActivityAt: now,
     previousId: undefined,
-    generation: 0,
+    generation,
     isNew: true,
     persistent: true,
     pending: runtime.config.lazy,
@@ -184,11 +224,11 @@ function startNewSession(
     proceed(runtime, req, res, next, state);
     return;
   }
-  if (clientSentSession(req)) {
+  if (sent) {
     emitSessionStart(runtime, req, state, 'new');
-    // An existing stored session gains our state: persist now, or the end-of-request save would
-    // write this request's stale copy over changes other requests made meanwhile.
-    persistThenProceed(runtime, req, res, next, state);
+    // An existing stored session gains our state: written now, on the freshest copy, or the
+    // end-of-request save would write this request's stale copy over changes made meanwhile.
+    writeThenProceed(runtime, req, res, next, state, { kind: 'adopt' }, now);
     return;
   }
   // A brand-new session is saved now rather than at the end of the request: a store that is down
@@ -198,56 +238,35 @@ function startNewSession(
       emitSessionStart(runtime, req, state, 'new');
       proceed(runtime, req, res, next, state);
     },
-    (err: unknown) => {
-      // Without req.session, express-session neither sets the cookie nor retries the save.
-      (req as { session?: unknown }).session = undefined;
-      const scoped = requestScopedState(runtime, req, now);
-      recordFailure(
-        runtime,
-        'storeFailures',
-        'express-logical-session: storing a new session failed; answering 503',
-        err,
-        {
-          sessionId: scoped.context.sessionId,
-        },
-      );
-      next(
-        new LogicalSessionError(
-          ErrorCodes.STORE_FAILED,
-          'The session store is unavailable: the new session could not be stored.',
-          {
-            cause: err,
-            status: 503,
-          },
-        ),
-      );
-    },
+    (err: unknown) => refuseUnstoredSession(runtime, req, res, next, err, now),
   );
 }
 
-/** Persists the state before the route runs (see `persist`); a failing store is reported, and the request goes on. */
-function persistThenProceed(
+/** The store could not keep a new session: answer 503 with a request-scoped ID and no cookie. */
+function refuseUnstoredSession(
   runtime: Runtime,
   req: Request,
   res: Response,
   next: NextFunction,
-  state: RequestState,
+  err: unknown,
+  now: number,
 ): void {
-  persist(state, req.session).then(
-    () => proceed(runtime, req, res, next, state),
-    (err: unknown) => {
-      recordFailure(
-        runtime,
-        'storeFailures',
-        'express-logical-session: saving the session failed; the request goes on',
-        err,
-        {
-          sessionId: state.context.sessionId,
-        },
-      );
-      proceed(runtime, req, res, next, state);
-    },
+  // Without req.session, express-session neither sets the cookie nor retries the save.
+  (req as { session?: unknown }).session = undefined;
+  const scoped = requestScopedState(runtime, req, now);
+  const fields = { sessionId: scoped.context.sessionId };
+  recordFailure(
+    runtime,
+    'storeFailures',
+    'express-logical-session: storing a new session failed; answering 503',
+    err,
+    fields,
+    req,
   );
+  const header = runtime.config.exposeHeader;
+  if (header !== undefined && !res.headersSent) res.setHeader(header, scoped.context.sessionId);
+  const message = 'The session store is unavailable: the new session could not be stored.';
+  next(new LogicalSessionError(ErrorCodes.STORE_FAILED, message, { cause: err, status: 503 }));
 }
 
 function proceed(runtime: Runtime, req: Request, res: Response, next: NextFunction, state: RequestState): void {

@@ -10,6 +10,7 @@ import {
   hasMethods,
   invalidOption,
   LOGGER_METHODS,
+  MAX_TIMER_MS,
   optionNames,
   type OptionNames,
   optionsObject,
@@ -26,6 +27,7 @@ export interface Configuration {
   readonly exposeHeader: string | undefined;
   readonly generateId: ((req: Request) => string) | undefined;
   readonly hooks: Readonly<LogicalSessionHooks>;
+  readonly hookTimeout: number;
   readonly activity: ActivityConfig | undefined;
   readonly asyncContext: boolean;
   readonly now: () => number;
@@ -41,6 +43,7 @@ const OPTION_NAMES = optionNames({
   exposeHeader: true,
   generateId: true,
   hooks: true,
+  hookTimeout: true,
   activity: true,
   asyncContext: true,
   now: true,
@@ -56,6 +59,7 @@ const DEFAULT_HEADER = 'X-Session-Id';
 const HEADER_TOKEN = /^[!#$%&'*+.^`|~\w-]+$/;
 const DEFAULT_IDLE_TIMEOUT = 30 * 60_000;
 const DEFAULT_TOUCH_INTERVAL = 60_000;
+const DEFAULT_HOOK_TIMEOUT = 1000;
 
 function touchInterval(value: unknown, idle: number | false): number {
   const ms =
@@ -76,9 +80,47 @@ function touchInterval(value: unknown, idle: number | false): number {
   return ms;
 }
 
+/** The deadline of an awaited hook, in ms. */
+export function hookTimeout(caller: string, value: unknown): number {
+  return durationOption(caller, 'hookTimeout', value, { fallback: DEFAULT_HOOK_TIMEOUT, max: MAX_TIMER_MS }) as number;
+}
+
+/**
+ * Headers the library must never set: framing (a wrong `Content-Length` or `Transfer-Encoding` breaks
+ * or hangs every response), hop-by-hop headers, and headers with a meaning of their own.
+ */
+const RESERVED_HEADERS = new Set([
+  'connection',
+  'content-encoding',
+  'content-length',
+  'content-type',
+  'cookie',
+  'date',
+  'expect',
+  'host',
+  'keep-alive',
+  'location',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'set-cookie',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
 function exposeHeader(value: unknown): string | undefined {
   if (value === undefined || value === false) return undefined;
   if (value === true) return DEFAULT_HEADER;
+  if (typeof value === 'string' && RESERVED_HEADERS.has(value.toLowerCase())) {
+    throw invalidOption(
+      CALLER,
+      'exposeHeader',
+      value,
+      `That header is reserved (framing, hop-by-hop or with a meaning of its own); use a header of your own such as '${DEFAULT_HEADER}'.`,
+    );
+  }
   if (typeof value === 'string' && HEADER_TOKEN.test(value)) return value;
   throw invalidOption(
     CALLER,
@@ -153,6 +195,7 @@ export function resolveOptions(options: unknown, argumentCount: number): Configu
       '(req) => crypto.randomUUID()',
     ) as Configuration['generateId'],
     hooks: hooks(given.hooks),
+    hookTimeout: hookTimeout(CALLER, given.hookTimeout),
     activity: given.activity === undefined ? undefined : resolveActivityOptions(CALLER, given.activity, 'activity'),
     asyncContext: booleanOption(
       CALLER,

@@ -26,6 +26,12 @@ export class RecentMemory<V> {
     }
   }
 
+  /** Forgets `key` (a write that failed must be retried by the next request, not skipped). */
+  delete(key: string): void {
+    this.young.delete(key);
+    this.old.delete(key);
+  }
+
   /** Entries held, counting a key in both generations twice: never more than twice `keep`. */
   get size(): number {
     return this.young.size + this.old.size;

@@ -1,4 +1,6 @@
-import { startDispatcher, type ActivityDispatcher } from './dispatcher.js';
+import type { Request } from 'express';
+import type { ActivityDispatcher } from './activity-types.js';
+import { startDispatcher } from './dispatcher.js';
 import {
   activityListener,
   channelListener,
@@ -9,6 +11,8 @@ import {
 } from './listeners.js';
 import type { Configuration } from './options.js';
 import { RecentMemory } from './recent-memory.js';
+import { readSafely, redactError } from './redact.js';
+import type { StoredFields } from './stored-form.js';
 
 /**
  * Counters of one `logicalSession()` middleware, readable as `middleware.stats`.
@@ -36,6 +40,17 @@ export interface LogicalSessionStats {
   loggerFailures: number;
   /** Requests served with a request-scoped ID because no session was usable. */
   requestScoped: number;
+  /** Activity records given up: dropped from a full buffer, refused after `close()`, or unwritten at `close()`. */
+  readonly activityDropped: number;
+  /** Activity sink writes that failed or timed out (each failed batch is kept and retried). */
+  readonly activityWriteFailures: number;
+}
+
+/** A write before the route that a request of this process leads; the others of a burst wait for it. */
+export interface LeadingWrite {
+  readonly startedAt: number;
+  /** The state the write left (also when the save failed), or `undefined` when the session was gone. */
+  readonly outcome: Promise<StoredFields | undefined>;
 }
 
 /** Per-middleware state shared by its requests. */
@@ -49,8 +64,8 @@ export interface Runtime {
   sessionSeen: boolean;
   /** Lifecycle event IDs already fired, so a burst of requests fires one transition once. */
   readonly firedEvents: RecentMemory<true>;
-  /** Logical ID -> the lastActivityAt this process last wrote, so a burst touches once per process. */
-  readonly recentTouches: RecentMemory<number>;
+  /** The writes before the route this process leads (touches, rotations), so a burst writes each once. */
+  readonly recentWrites: RecentMemory<LeadingWrite>;
 }
 
 /** How many recent entries each per-process memory keeps at least; a burst is over long before. */
@@ -58,6 +73,7 @@ const RECENT_KEPT = 10_000;
 
 /** The runtime of one middleware; `modules` are lifecycle listeners added after the built-in ones. */
 export function createRuntime(config: Configuration, modules: readonly LifecycleListener[] = []): Runtime {
+  const dispatcher = config.activity && startDispatcher(config.activity, config.logger);
   const stats: LogicalSessionStats = {
     sessionsStarted: 0,
     sessionsEnded: 0,
@@ -65,8 +81,13 @@ export function createRuntime(config: Configuration, modules: readonly Lifecycle
     storeFailures: 0,
     loggerFailures: 0,
     requestScoped: 0,
+    get activityDropped() {
+      return dispatcher?.stats.dropped ?? 0;
+    },
+    get activityWriteFailures() {
+      return dispatcher?.stats.failures ?? 0;
+    },
   };
-  const dispatcher = config.activity && startDispatcher(config.activity, config.logger);
   const listeners = [
     hooksListener(config.hooks),
     ...(dispatcher ? [activityListener(dispatcher)] : []),
@@ -80,7 +101,7 @@ export function createRuntime(config: Configuration, modules: readonly Lifecycle
     listeners: compileListeners(listeners),
     sessionSeen: false,
     firedEvents: new RecentMemory(RECENT_KEPT),
-    recentTouches: new RecentMemory(RECENT_KEPT),
+    recentWrites: new RecentMemory(RECENT_KEPT),
   };
 }
 
@@ -93,11 +114,26 @@ export function claimEvent(runtime: Runtime, eventId: string): boolean {
 
 let warnedWithoutLogger = false;
 
-/** Logs a failure the request must not see; never throws. */
-export function reportFailure(runtime: Runtime | undefined, message: string, err: unknown, fields: object = {}): void {
+/** The request's cookie session ID, to scrub from what is logged about it. */
+function cookieIdOf(req: Request | undefined): string | undefined {
+  const id = req === undefined ? undefined : readSafely(req, 'sessionID');
+  return typeof id === 'string' ? id : undefined;
+}
+
+/**
+ * Logs a failure the request must not see; never throws. `err` is logged scrubbed of the cookie session ID
+ * of `req` (a hook or a store may put it in a message).
+ */
+export function reportFailure(
+  runtime: Runtime | undefined,
+  message: string,
+  err: unknown,
+  fields: object = {},
+  req?: Request,
+): void {
   if (runtime?.config.logger) {
     try {
-      runtime.config.logger.warn({ ...fields, err }, message);
+      runtime.config.logger.warn({ ...fields, err: redactError(err, cookieIdOf(req)) }, message);
       return;
     } catch {
       runtime.stats.loggerFailures++;
@@ -119,9 +155,10 @@ export function recordFailure(
   message: string,
   err: unknown,
   fields: object = {},
+  req?: Request,
 ): void {
   if (runtime) runtime.stats[counter]++;
-  reportFailure(runtime, message, err, fields);
+  reportFailure(runtime, message, err, fields, req);
 }
 
 /** Logs through the configured logger; a logger that throws is counted, never propagated. */

@@ -1,7 +1,9 @@
 import type { Request } from 'express';
+import { DeadlineExceeded, isThenable, withDeadline } from './deadline.js';
 import type { Configuration } from './options.js';
 import { recordFailure, type Runtime } from './runtime.js';
-import { toInfo, type RequestState, type StoredFields } from './session-state.js';
+import { toInfo, type RequestState } from './session-state.js';
+import type { StoredFields } from './stored-form.js';
 import type { SessionReason } from './types.js';
 
 /** Whether the stored session timed out: the absolute timeout first, then the idle timeout. */
@@ -12,7 +14,10 @@ export function timeoutReason(config: Configuration, stored: StoredFields, now: 
   return undefined;
 }
 
-/** Calls `shouldRegenerate`; a throw, rejection or non-string answer means "keep the ID". */
+/**
+ * Calls `shouldRegenerate`; a throw, a rejection, a non-string answer or no answer within `hookTimeout`
+ * means "keep the ID", and the request goes on either way.
+ */
 export function askPolicy(
   runtime: Runtime,
   req: Request,
@@ -21,13 +26,11 @@ export function askPolicy(
   decide: (reason: string | undefined) => void,
 ): void {
   const failed = (err: unknown): void => {
-    recordFailure(
-      runtime,
-      'hookFailures',
-      'express-logical-session: hook shouldRegenerate failed; keeping the ID',
-      err,
-      { hook: 'shouldRegenerate' },
-    );
+    const message =
+      err instanceof DeadlineExceeded
+        ? `express-logical-session: hook shouldRegenerate did not settle within ${runtime.config.hookTimeout} ms; keeping the ID`
+        : 'express-logical-session: hook shouldRegenerate failed; keeping the ID';
+    recordFailure(runtime, 'hookFailures', message, err, { hook: 'shouldRegenerate' }, req);
   };
   const accept = (answer: unknown): string | undefined =>
     typeof answer === 'string' && answer !== '' ? answer : undefined;
@@ -39,15 +42,27 @@ export function askPolicy(
     decide(undefined);
     return;
   }
-  if (answer instanceof Promise) {
-    answer.then(
-      (value: unknown) => decide(accept(value)),
-      (err: unknown) => {
-        failed(err);
-        decide(undefined);
-      },
-    );
+  if (!isThenable(answer)) {
+    decide(accept(answer));
     return;
   }
-  decide(accept(answer));
+  withDeadline(answer, runtime.config.hookTimeout, 'shouldRegenerate').then(
+    (value: unknown) => decide(accept(value)),
+    (err: unknown) => {
+      failed(err);
+      decide(undefined);
+    },
+  );
+}
+
+/** How far in the future a stored time may be (clocks of several instances differ) before it is repaired. */
+const FUTURE_TOLERANCE_MS = 60_000;
+
+/**
+ * Whether the stored times lie in the future, which only a tampered or broken store produces: left alone,
+ * they would pin the ID forever (never idle, never touched). Repairing them is a touch.
+ */
+export function needsRepair(config: Configuration, state: RequestState, now: number): boolean {
+  const limit = now + Math.max(config.touchInterval, FUTURE_TOLERANCE_MS);
+  return state.lastActivityAt > limit || state.createdAt > limit;
 }

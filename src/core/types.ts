@@ -239,6 +239,13 @@ export interface LogicalSessionOptions {
   /** Lifecycle hooks; see {@link LogicalSessionHooks}. */
   hooks?: LogicalSessionHooks;
   /**
+   * Longest the request waits for a hook it must await (`shouldRegenerate`, `enrichError`). A hook that
+   * has not settled by then counts as failed (`hookFailures`, logged): the ID is kept, or the default
+   * error body is sent. The other hooks are never awaited. Defaults to `'1s'`.
+   * @example `hookTimeout: '250ms'`
+   */
+  hookTimeout?: Duration;
+  /**
    * Record activity (logActivity calls, lifecycle events, handled errors) to sinks, batched off the
    * request path. A sink, an array of sinks, or {@link ActivityOptions}. Defaults to none.
    */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import express from 'express';
-import type { ActivityDispatcher } from '../../src/core/dispatcher.js';
+import type { ActivityDispatcher } from '../../src/core/activity-types.js';
 
 /**
  * A real Express server whose handlers push activity the way `logActivity` does: synchronously,

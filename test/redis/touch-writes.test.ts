@@ -73,7 +73,8 @@ describeWith(server, 'Redis: library writes per touchInterval', () => {
     // Every SET the server saw changed lastActivityAt: there is no write without a reason.
     expect(writes(counts)).toBe(changes);
     // Between touches a request costs exactly what express-session costs: GET plus its EXPIRE touch.
-    expect(counts.get('get')).toBe(requests + history.length - 1);
+    // A request that touches reads the session once more, to write its change on the freshest copy.
+    expect(counts.get('get')).toBe(requests + history.length - 1 + changes);
     expect(counts.get('expire') ?? 0).toBeLessThanOrEqual(requests);
     console.info(
       `[touch-writes] ${requests} requests over ${distinct.length - 1} touch intervals: ${JSON.stringify(Object.fromEntries(counts))}`,

@@ -15,7 +15,7 @@ import {
   type StoredSession,
 } from './keys.js';
 import { RoundRobinClient, sessionIdOfCookie } from './round-robin-client.js';
-import { readStored } from '../../../src/core/session-state.js';
+import { readStored } from '../../../src/core/stored-form.js';
 
 export interface FleetOptions extends Omit<HarnessOptions, 'prefix'> {
   label: string;

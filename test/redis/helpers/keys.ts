@@ -1,7 +1,7 @@
 /** Per-test key prefixes on a shared Redis, and their cleanup. */
 import { randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
-import type { StoredFields } from '../../../src/core/session-state.js';
+import type { StoredFields } from '../../../src/core/stored-form.js';
 
 export type AdminClient = ReturnType<typeof createClient>;
 
