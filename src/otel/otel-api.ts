@@ -64,6 +64,20 @@ export function locateOtelApi(load: ModuleLoader): OtelApi {
   return { logs: isLogsApi(logs) ? logs : undefined, spanOf: getSpan, warn: diagWarn };
 }
 
+let warnedWithoutDiag = false;
+
+/** Reports through OpenTelemetry's `diag` when the API is there; otherwise one process warning. */
+export function failureReporter(api: OtelApi): (message: string, err: unknown) => void {
+  return (message, err) => {
+    if (api.warn) {
+      api.warn(message, err);
+    } else if (!warnedWithoutDiag) {
+      warnedWithoutDiag = true;
+      process.emitWarning(`${message}: ${String(err)}`);
+    }
+  };
+}
+
 let located: OtelApi | undefined;
 
 /** The APIs as this package sees them, looked up once. */

@@ -1,23 +1,9 @@
 import { startLifecycleLogs } from './lifecycle-logs.js';
-import { otelApi, type OtelApi } from './otel-api.js';
+import { failureReporter, otelApi, type OtelApi } from './otel-api.js';
 import { resolveProcessorOptions, type ProcessorConfig } from './options.js';
 import { SESSION_ID } from './span-attributes.js';
 import { spanOwnership } from './span-ownership.js';
 import type { SessionSpanProcessor, SessionSpanProcessorOptions } from './types.js';
-
-let warnedWithoutDiag = false;
-
-/** Reports through OpenTelemetry's `diag` when the API is there; otherwise one process warning. */
-function failureReporter(api: OtelApi): (message: string, err: unknown) => void {
-  return (message, err) => {
-    if (api.warn) {
-      api.warn(message, err);
-    } else if (!warnedWithoutDiag) {
-      warnedWithoutDiag = true;
-      process.emitWarning(`${message}: ${String(err)}`);
-    }
-  };
-}
 
 /** Starts the lifecycle log records, when there is anywhere to send them; returns how to stop them. */
 function lifecycleLogs(config: ProcessorConfig, api: OtelApi): () => void {

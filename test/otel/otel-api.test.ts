@@ -2,8 +2,8 @@
  * Finding the optional peers: api 1.10's `logs` first, else `@opentelemetry/api-logs` (SDK 2.x), and
  * nothing at all when neither is installed, without failing the import.
  */
-import { describe, expect, it } from 'vitest';
-import { locateOtelApi, otelApi, type ModuleLoader } from '../../src/otel/otel-api.js';
+import { describe, expect, it, vi } from 'vitest';
+import { failureReporter, locateOtelApi, otelApi, type ModuleLoader } from '../../src/otel/otel-api.js';
 
 const logsApi = (label: string) => ({
   label,
@@ -49,6 +49,7 @@ describe('locateOtelApi', () => {
 
   it('finds nothing, and throws nothing, when neither package is installed', () => {
     expect(locateOtelApi(loader({}))).toEqual({ logs: undefined, spanOf: undefined, warn: undefined });
+    expect(locateOtelApi(() => undefined).logs).toBeUndefined();
   });
 
   it('still fails loudly for a broken install: an error other than the package itself missing', () => {
@@ -62,6 +63,22 @@ describe('locateOtelApi', () => {
         throw new SyntaxError('Unexpected token');
       }),
     ).toThrow(SyntaxError);
+    expect(() =>
+      locateOtelApi(() => {
+        throw null; // eslint-disable-line @typescript-eslint/only-throw-error -- what a hostile module may throw
+      }),
+    ).toThrow();
+  });
+
+  it('reports failures once as a process warning when there is no diag to report them to', () => {
+    const emitted = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    const report = failureReporter({ logs: undefined, spanOf: undefined, warn: undefined });
+    report('express-logical-session: emitting the session.start log record failed', new Error('down'));
+    report('express-logical-session: emitting the session.end log record failed', new Error('down'));
+    expect(emitted.mock.calls).toEqual([
+      ['express-logical-session: emitting the session.start log record failed: Error: down'],
+    ]);
+    emitted.mockRestore();
   });
 
   it('in this repository (api 1.9.1): the logs of api-logs, trace.getSpan and diag', () => {

@@ -51,6 +51,15 @@ describe('the session a span gets', () => {
     expect(sessionOf(handler)).toBe('old');
   });
 
+  it('is the current request for a span handed over without a parent context; onEnd and forceFlush do nothing', async () => {
+    const processor = sessionSpanProcessor({ lifecycleLogs: false });
+    const span = start('handed over');
+    inRequest({ sessionId: 'A' }, () => processor.onStart(span));
+    processor.onEnd(span);
+    await processor.forceFlush();
+    expect(sessionOf(span)).toBe('A');
+  });
+
   it('is the request, for a second root span of the same request (no HTTP instrumentation)', () => {
     const request = { sessionId: 'A' };
     inRequest(request, () => start('first'));
