@@ -25,12 +25,15 @@ function lifecycleLogs(config: ProcessorConfig, api: OtelApi): () => void {
  * provider is registered (see {@link SessionSpanProcessorOptions}); `shutdown()` stops them. Create one
  * per process.
  *
- * The ID goes on spans only: never into baggage, which travels to third parties in outgoing headers,
- * and never onto metrics, where one value per session would explode their cardinality.
+ * The ID goes on spans and the lifecycle records only: never into baggage, which travels to third
+ * parties in outgoing headers, and never onto metrics, where one value per session would explode their
+ * cardinality.
  *
  * @example
  * ```ts
+ * import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
  * import { NodeSDK } from '@opentelemetry/sdk-node';
+ * import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
  * import { sessionSpanProcessor } from 'express-logical-session/otel';
  *
  * new NodeSDK({
