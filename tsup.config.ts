@@ -1,13 +1,16 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'activity/index': 'src/activity/index.ts' },
+  entry: { index: 'src/index.ts', 'activity/index': 'src/activity/index.ts', 'otel/index': 'src/otel/index.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
   clean: true,
   target: 'node20',
-  // One shared chunk for modules both entries use, so LogicalSessionError is one class for both.
+  // One shared chunk for modules the entries share, so LogicalSessionError (and the request state the
+  // otel entry reads) is one for all of them.
   splitting: true,
-  external: ['express', 'express-session', 'better-sqlite3', 'pg', 'pino'],
+  // The otel entry looks its optional peers up with createRequire(import.meta.url), in the CommonJS build too.
+  shims: true,
+  external: ['express', 'express-session', 'better-sqlite3', 'pg', 'pino', /^@opentelemetry\//],
 });

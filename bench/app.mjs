@@ -6,6 +6,7 @@
 //   E  C + logActivity() on every request, recorded by SqlActivityStore in a SQLite file
 //   F  C with asyncContext: false (what AsyncLocalStorage costs on this Node)
 //   G  A + one middleware that only calls next() (what any middleware costs)
+//   J  C + sessionSpanProcessor() from express-logical-session/otel, with no OpenTelemetry SDK registered
 // All variants share the same routes, response bodies, session options and counted store.
 import { Buffer } from 'node:buffer';
 import { rmSync } from 'node:fs';
@@ -49,6 +50,7 @@ app.use(
 let lib;
 let middleware;
 let activityFile;
+let otelProcessor;
 if (variant === 'B') {
   // The pattern as commonly hand-written: get-or-create an ID, stamp activity on every
   // request (which modifies the session, so express-session saves it every time).
@@ -62,7 +64,7 @@ if (variant === 'B') {
   });
 } else if (variant === 'G') {
   app.use((_req, _res, next) => next());
-} else if (variant === 'C' || variant === 'D' || variant === 'E' || variant === 'F') {
+} else if (['C', 'D', 'E', 'F', 'J'].includes(variant)) {
   lib = await import(pathToFileURL(env.BENCH_LIB).href);
   const { pino } = await import('pino');
   let activity;
@@ -83,6 +85,12 @@ if (variant === 'B') {
     asyncContext: variant !== 'F',
   });
   app.use(middleware);
+  if (variant === 'J') {
+    // Installed as users install it, but with no SDK: the processor subscribes to the lifecycle channels
+    // and finds no logger provider, so each new session costs one disabled-logger check.
+    const otel = await import(pathToFileURL(join(env.BENCH_LIB, '..', 'otel', 'index.js')).href);
+    otelProcessor = otel.sessionSpanProcessor();
+  }
 }
 
 // Same body shape and size everywhere; only D asks the library for the current ID.
@@ -141,6 +149,7 @@ const commands = {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
     await middleware?.close(); // E: flushes the activity records still buffered
+    await otelProcessor?.shutdown();
     if (activityFile) rmSync(activityFile, { force: true });
     await close();
     setTimeout(() => process.exit(0), 10);

@@ -11,6 +11,7 @@ const LABEL = {
   E: 'E C + logActivity → SQLite',
   F: 'F C without AsyncLocalStorage',
   G: 'G A + an empty middleware',
+  J: 'J C + sessionSpanProcessor(), no SDK',
 };
 /** Quantile with linear interpolation; q = 0.5 is the median. */
 const quantile = (xs, q) => {
@@ -23,6 +24,15 @@ const quantile = (xs, q) => {
 const median = (xs) => quantile(xs, 0.5);
 const sum = (rounds, key) => rounds.reduce((n, r) => n + r[key], 0);
 const fmt = (x, digits = 0) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
+/** The per-round ratios of app `v` to app `base` for `key` (paired rounds, so drift cancels out). */
+const pairedRatios = (scenario, v, base, key) => {
+  const run = scenario.runs.get(v);
+  const against = scenario.runs.get(base);
+  return run && against ? run.rounds.map((r, i) => r[key] / against.rounds[i][key]) : [];
+};
+/** A median ratio with the 25th-75th percentile of the per-round ratios, which shows how far to trust it. */
+const withSpread = (xs) =>
+  xs.length ? `${fmt(median(xs), 3)} (${fmt(quantile(xs, 0.25), 2)}–${fmt(quantile(xs, 0.75), 2)})` : '–';
 
 export function collectMeta({ root, cfg, canPin, redisVersion, notes, nodeBin }) {
   const version = (name) => {
@@ -81,17 +91,8 @@ function summarize(scenario) {
       sessionMinutes: run.sessionMinutes,
     };
   }
-  const A = scenario.runs.get('A');
-  const ratios = (v, key) => {
-    const run = scenario.runs.get(v);
-    return A && run ? run.rounds.map((r, i) => r[key] / A.rounds[i][key]) : [];
-  };
-  const ratio = (v, key) => median(ratios(v, key));
-  // The spread of the per-round ratios (25th-75th percentile) shows how far to trust the median.
-  const spread = (v, key) => {
-    const xs = ratios(v, key);
-    return xs.length ? `${fmt(median(xs), 3)} (${fmt(quantile(xs, 0.25), 2)}–${fmt(quantile(xs, 0.75), 2)})` : '–';
-  };
+  const ratio = (v, key) => median(pairedRatios(scenario, v, 'A', key));
+  const spread = (v, key) => withSpread(pairedRatios(scenario, v, 'A', key));
   return { ...scenario, rows, ratio, spread };
 }
 
@@ -162,15 +163,13 @@ export function renderReport(meta, scenarios, { findings: withFindings = true } 
     );
     for (const s of sums) {
       if (!s.rows.E || !s.rows.C) continue;
-      const ec = (key) => {
-        const xs = s.runs.get('E').rounds.map((r, i) => r[key] / s.runs.get('C').rounds[i][key]);
-        return `${fmt(median(xs), 3)} (${fmt(quantile(xs, 0.25), 2)}–${fmt(quantile(xs, 0.75), 2)})`;
-      };
+      const ec = (key) => withSpread(pairedRatios(s, 'E', 'C', key));
       out.push(
         `| ${storeName(s.store)} | ${s.traffic === 'steady' ? 'steady' : 'new visitor'} | ${fmt(s.rows.C.cpu, 1)} | ${fmt(s.rows.E.cpu, 1)} | ${ec('cpuPerReq')} | ${ec('rps')} | ${fmt(s.rows.C.p99, 2)} · ${fmt(s.rows.E.p99, 2)} |`,
       );
     }
   }
+  if (sums.some((s) => s.rows.J && s.rows.C)) out.push(...otelWithoutSdk(sums));
   if (sums.some((s) => s.rows.C && (s.rows.F || s.rows.G))) {
     out.push('', "## Where C's cost comes from (F and G against A, same run)", '');
     out.push(
@@ -201,16 +200,36 @@ export function renderReport(meta, scenarios, { findings: withFindings = true } 
   return `${out.join('\n')}\n`;
 }
 
+/** J against C: what express-logical-session/otel costs on the request path when no SDK is registered. */
+function otelWithoutSdk(sums) {
+  const out = ['', '## The OpenTelemetry module without an SDK (J against C, same run)', ''];
+  out.push(
+    'J is C with `sessionSpanProcessor()` created and no OpenTelemetry SDK registered: the processor is never called, and the only work left is its lifecycle subscriber finding no logger provider on each new session.',
+    '',
+  );
+  out.push('| Store | Traffic | CPU µs/req C | CPU µs/req J | CPU/req J/C | req/s J/C |', '|---|---|--:|--:|--:|--:|');
+  for (const s of sums) {
+    if (!s.rows.J || !s.rows.C) continue;
+    const jc = (key) => withSpread(pairedRatios(s, 'J', 'C', key));
+    out.push(
+      `| ${storeName(s.store)} | ${s.traffic === 'steady' ? 'steady' : 'new visitor'} | ${fmt(s.rows.C.cpu, 1)} | ${fmt(s.rows.J.cpu, 1)} | ${jc('cpuPerReq')} | ${jc('rps')} |`,
+    );
+  }
+  return out;
+}
+
 function storeName(store) {
   return store === 'memory' ? 'MemoryStore' : 'Redis';
 }
 
 function goals(steady, sessions) {
-  if (!steady.some((s) => s.rows.C)) return ['Not evaluated: app C was not measured in this run.'];
+  // Every goal compares C with A, so a run without both (e.g. --apps C,J) has none to judge.
+  const judged = steady.filter((s) => s.rows.A && s.rows.C);
+  if (!judged.length) return ['Not evaluated: apps A and C were not both measured in this run.'];
   const verdict = (ok) => (ok ? 'met' : '**missed**');
   const r3 = (x) => Number(x.toFixed(3)); // judge the figure as printed
   const lines = [];
-  for (const s of steady) {
+  for (const s of judged) {
     const cpu = r3(s.ratio('C', 'cpuPerReq'));
     const rps = r3(s.ratio('C', 'rps'));
     const bytes = s.rows.C.stored?.avgBytes - s.rows.A.stored?.avgBytes;

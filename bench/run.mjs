@@ -1,4 +1,4 @@
-// `npm run bench`: builds the library privately, then measures apps A-G (see app.mjs) on
+// `npm run bench`: builds the library privately, then measures apps A-G and J (see app.mjs) on
 // MemoryStore and Redis, steady state and new visitors, interleaved round by round, and writes
 // bench/RESULTS.md. Options: --rounds N --seconds S --apps A,B,C,D --stores memory,redis
 // --express 4|5 --node /path/to/node --out bench/RESULTS-x.md --quick (harness check).
@@ -22,7 +22,7 @@ const { values: args } = parseArgs({
     // hit single runs, and the medians of paired per-round ratios shrug them off.
     rounds: { type: 'string', default: '6' },
     seconds: { type: 'string', default: '2' },
-    apps: { type: 'string', default: 'A,B,C,D,E,F,G' },
+    apps: { type: 'string', default: 'A,B,C,D,E,F,G,J' },
     stores: { type: 'string', default: 'memory,redis' },
     express: { type: 'string', default: '5' },
     node: { type: 'string', default: process.execPath }, // run the apps on another Node binary

@@ -11,6 +11,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const entryPoints = {
   'express-logical-session': 'src/index.ts',
   'express-logical-session/activity': 'src/activity/index.ts',
+  'express-logical-session/otel': 'src/otel/index.ts',
 };
 
 const program = ts.createProgram(

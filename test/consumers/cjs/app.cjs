@@ -20,6 +20,8 @@ const {
   ErrorCodes,
 } = require('express-logical-session');
 const activity = require('express-logical-session/activity');
+// No OpenTelemetry package is installed here: the otel entry still loads, and works on any span it is given.
+const otel = require('express-logical-session/otel');
 const { version } = require('express-logical-session/package.json');
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -35,6 +37,14 @@ async function main() {
     () => new activity.SqlActivityStore({}),
     (err) => err instanceof LogicalSessionError && err.code === ErrorCodes.INVALID_OPTION,
   );
+
+  assert.throws(() => require.resolve('@opentelemetry/api'), /Cannot find module/);
+  const processor = otel.sessionSpanProcessor();
+  const recordingSpan = () => {
+    const attributes = {};
+    const span = { isRecording: () => true, setAttribute: (key, value) => void (attributes[key] = value) };
+    return Object.assign(span, { attributes, spanContext: () => ({ traceId: 'trace-of-this-request' }) });
+  };
 
   const records = [];
   const middleware = logicalSession({
@@ -53,8 +63,16 @@ async function main() {
       current: currentSessionId(),
       info: getSessionInfo(req),
       key: sessionScopedKey(req, 'cart'),
+      otel: spanAttributes(req),
     });
   });
+  function spanAttributes(req) {
+    const child = recordingSpan();
+    processor.onStart(child, undefined);
+    const server = recordingSpan();
+    otel.setSessionAttributes(server, req);
+    return { child: child.attributes, server: server.attributes };
+  }
   app.post('/regenerate', (req, res) => res.json({ id: regenerateSessionId(req, 'wizard') }));
   app.post('/login', async (req, res) => {
     await rotateSessionCookie(req);
@@ -87,6 +105,7 @@ async function main() {
     assert.match(id, UUID);
     assert.deepEqual([home.header, home.body.peek, home.body.current, home.body.info.id], [id, id, id, id]);
     assert.equal(home.body.key, `${id}:cart`);
+    assert.deepEqual(home.body.otel, { child: { 'session.id': id }, server: { 'session.id': id } });
     assert.equal((await call('GET', '/')).body.id, id, 'the ID is stable across requests');
 
     const boom = await call('GET', '/boom');
@@ -115,13 +134,18 @@ async function main() {
     );
     assert.equal(middleware.stats.hookFailures, 0);
     assert.equal(typeof activity.createActivityDispatcher, 'function');
+    await processor.shutdown();
   } finally {
     server.close();
   }
   process.stdout.write(
     JSON.stringify({
       ok: true,
-      exports: { core: Object.keys(require('express-logical-session')).sort(), activity: Object.keys(activity).sort() },
+      exports: {
+        core: Object.keys(require('express-logical-session')).sort(),
+        activity: Object.keys(activity).sort(),
+        otel: Object.keys(otel).sort(),
+      },
     }),
   );
 }

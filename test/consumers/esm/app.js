@@ -1,12 +1,18 @@
-// An ES module app on Express 5 with pino and the SQLite activity store, used as `import` users do.
+// An ES module app on Express 5 with pino, the SQLite activity store and the OpenTelemetry 2.x SDK, used as
+// `import` users do.
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
+import { trace } from '@opentelemetry/api';
+import { logs } from '@opentelemetry/api-logs';
+import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import Database from 'better-sqlite3';
 import express from 'express';
 import session from 'express-session';
 import { pino } from 'pino';
 import * as core from 'express-logical-session';
 import * as activity from 'express-logical-session/activity';
+import * as otel from 'express-logical-session/otel';
 import {
   getSessionId,
   getSessionInfo,
@@ -35,11 +41,25 @@ const middleware = logicalSession({
   activity: { sinks: [store, pinoActivitySink(logger)], flushInterval: 10 },
 });
 
+// The otel entry finds the app's @opentelemetry/api-logs from where the package is installed.
+const spans = new InMemorySpanExporter();
+const tracerProvider = new BasicTracerProvider({
+  spanProcessors: [otel.sessionSpanProcessor(), new SimpleSpanProcessor(spans)],
+});
+trace.setGlobalTracerProvider(tracerProvider);
+const logRecords = new InMemoryLogRecordExporter();
+logs.setGlobalLoggerProvider(
+  new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter: logRecords })] }),
+);
+
 const app = express();
 app.use(session({ secret: 'consumer-esm', resave: false, saveUninitialized: false }));
 app.use(middleware);
 app.get('/', (req, res) => {
   logActivity(req, 'search', { q: 'lamps' });
+  const span = trace.getTracer('consumer').startSpan('search');
+  otel.setSessionAttributes(span, req);
+  span.end();
   req.log.info('searched');
   res.json(getSessionInfo(req));
 });
@@ -91,6 +111,23 @@ try {
     'req.log is bound to the logical session ID',
   );
 
+  assert.deepEqual(
+    spans.getFinishedSpans().map((span) => [span.name, span.attributes['session.id']]),
+    [
+      ['search', id],
+      ['search', id],
+    ],
+  );
+  assert.deepEqual(
+    logRecords.getFinishedLogRecords().map((record) => [record.eventName, record.attributes['session.id']]),
+    [
+      ['session.start', id],
+      ['session.end', id],
+      ['session.start', next],
+    ],
+  );
+  await tracerProvider.shutdown();
+
   await middleware.close();
   // The middleware closed the store; the app still owns the database and can query it.
   const reader = new activity.SqlActivityStore({ sqlite: db, createTable: false });
@@ -110,5 +147,8 @@ try {
   db.close();
 }
 process.stdout.write(
-  JSON.stringify({ ok: true, exports: { core: Object.keys(core).sort(), activity: Object.keys(activity).sort() } }),
+  JSON.stringify({
+    ok: true,
+    exports: { core: Object.keys(core).sort(), activity: Object.keys(activity).sort(), otel: Object.keys(otel).sort() },
+  }),
 );
