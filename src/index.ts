@@ -25,8 +25,15 @@ export type {
   LogicalSessionHooks,
   LogicalSessionOptions,
   MaybePromise,
-  SessionEndEvent,
   SessionInfo,
-  SessionReason,
-  SessionStartEvent,
 } from './core/types.js';
+export type { SessionEndEvent, SessionReason, SessionStartEvent } from './core/events.js';
+export type { LogicalSessionModule, ModuleCore } from './core/modules.js';
+export type {
+  LifecycleEventName,
+  LifecycleEvents,
+  LifecycleListener,
+  RequestOf,
+  SessionRotation,
+  SessionTouch,
+} from './core/listeners.js';

@@ -2,10 +2,11 @@ import type { Request } from 'express';
 import type { ActivityRecord } from './activity-types.js';
 import { isThenable } from './deadline.js';
 import { deriveSessionId, isUsableId, lifecycleEventId, MAX_GENERATION, randomId, recoveredGeneration } from './ids.js';
-import type { LifecycleEventName, LifecycleEvents } from './listeners.js';
+import type { LifecycleEventName, LifecycleEvents, RequestOf } from './listeners.js';
+import type { ModuleCore } from './modules.js';
 import { claimEvent, recordFailure, reportFailure, safeLog, type Runtime } from './runtime.js';
 import type { RequestState } from './session-state.js';
-import type { SessionReason } from './types.js';
+import type { SessionReason } from './events.js';
 
 /**
  * Hands one lifecycle event to every listener, in order. A listener that throws or rejects is reported and
@@ -15,7 +16,7 @@ export function notify<E extends LifecycleEventName>(
   runtime: Runtime,
   event: E,
   payload: LifecycleEvents[E],
-  req: Request,
+  req: RequestOf<E>,
 ): void {
   for (const listener of runtime.listeners[event]) {
     const failed = (err: unknown): void => {
@@ -38,13 +39,14 @@ export function notify<E extends LifecycleEventName>(
 }
 
 /** Hands one activity record to the listeners (the `onActivity` hook, the activity sinks, the modules). */
-export function recordActivity(runtime: Runtime, req: Request, record: ActivityRecord): void {
+export function recordActivity(runtime: Runtime, req: Request | undefined, record: ActivityRecord): void {
   notify(runtime, 'activity', record, req);
 }
 
+/** Fires end for a logical ID, once per process; `req` is undefined for a session that ended without one. */
 export function emitSessionEnd(
   runtime: Runtime,
-  req: Request,
+  req: Request | undefined,
   sessionId: string,
   reason: SessionReason,
   at: number,
@@ -153,4 +155,22 @@ export function regenerateRequestScoped(state: RequestState): string {
   state.previousId = state.context.sessionId;
   state.context.sessionId = randomId();
   return state.context.sessionId;
+}
+
+/** What the registry (or another module) may call back: the timeouts, the clock, ends without a request. */
+export function moduleCore(runtime: Runtime): ModuleCore {
+  const { idleTimeout, absoluteTimeout, touchInterval, now } = runtime.config;
+  const name = runtime.config.registry?.name ?? 'module';
+  return {
+    idleTimeout,
+    absoluteTimeout,
+    touchInterval,
+    now,
+    endSession: (sessionId, reason, at) => {
+      emitSessionEnd(runtime, undefined, sessionId, reason, at);
+    },
+    reportFailure: (message, err) => {
+      reportFailure(runtime, `express-logical-session: ${name}: ${message}`, err, { module: name });
+    },
+  };
 }

@@ -2,11 +2,19 @@ import { channel, type Channel } from 'node:diagnostics_channel';
 import type { Request } from 'express';
 import type { ActivityRecord } from './activity-types.js';
 import type { ActivityDispatcher } from './activity-types.js';
-import type { LogicalSessionHooks, SessionEndEvent, SessionReason, SessionStartEvent } from './types.js';
+import type { SessionEndEvent, SessionReason, SessionStartEvent } from './events.js';
 
 /**
  * A logical session was replaced by the next one in the same cookie session (a timeout, a policy or
  * `regenerateSessionId`); fired after the `end` of the old ID and the `start` of the new one.
+ *
+ * @example
+ * ```ts
+ * const listener: LifecycleListener = {
+ *   name: 'moves',
+ *   rotate: (event: SessionRotation) => entries.rename(event.previousId, event.sessionId),
+ * };
+ * ```
  */
 export interface SessionRotation {
   readonly previousId: string;
@@ -15,13 +23,27 @@ export interface SessionRotation {
   readonly at: number;
 }
 
-/** The library refreshed the stored `lastActivityAt` of a session (at most once per `touchInterval`). */
+/**
+ * The library refreshed the stored `lastActivityAt` of a session (at most once per `touchInterval`).
+ *
+ * @example
+ * ```ts
+ * const listener: LifecycleListener = { name: 'seen', touch: (event: SessionTouch) => seen.set(event.sessionId, event.lastActivityAt) };
+ * ```
+ */
 export interface SessionTouch {
   readonly sessionId: string;
   readonly lastActivityAt: number;
 }
 
-/** What each lifecycle event carries. */
+/**
+ * What each lifecycle event carries.
+ *
+ * @example
+ * ```ts
+ * const onEnd = (event: LifecycleEvents['end']) => console.log(event.sessionId, event.reason);
+ * ```
+ */
 export interface LifecycleEvents {
   readonly start: SessionStartEvent;
   readonly end: SessionEndEvent;
@@ -30,23 +52,52 @@ export interface LifecycleEvents {
   readonly activity: ActivityRecord;
 }
 
+/**
+ * The lifecycle events: `start`, `end`, `rotate`, `touch`, `activity`.
+ *
+ * @example
+ * ```ts
+ * const heard: LifecycleEventName[] = ['start', 'end'];
+ * ```
+ */
 export type LifecycleEventName = keyof LifecycleEvents;
 
 /**
  * Something that follows the lifecycle of the logical sessions: the user's hooks, the activity dispatcher,
  * and the optional modules. Each method may be sync or async; a throw or rejection is reported and counted
  * like a failing hook, and never reaches the request or the other listeners.
+ *
+ * @example
+ * ```ts
+ * const listener: LifecycleListener = {
+ *   name: 'audit',
+ *   start: (event, req) => audit.write('start', event.sessionId, req.ip),
+ *   end: (event) => audit.write('end', event.sessionId, event.reason),
+ * };
+ * app.use(logicalSession({ registry: { name: 'audit', listener } }));
+ * ```
  */
 export type LifecycleListener = {
   /** Names the listener in failure reports. */
   readonly name: string;
 } & {
-  readonly [E in LifecycleEventName]?: (event: LifecycleEvents[E], req: Request) => unknown;
+  readonly [E in LifecycleEventName]?: (event: LifecycleEvents[E], req: RequestOf<E>) => unknown;
 };
+
+/**
+ * The request an event comes with: `undefined` for the `end` (and its `activity` record) of a session
+ * that ended without a request, such as one the registry's sweep found expired.
+ *
+ * @example
+ * ```ts
+ * const end = (event: SessionEndEvent, req: RequestOf<'end'>) => console.log(req?.ip ?? 'no request');
+ * ```
+ */
+export type RequestOf<E extends LifecycleEventName> = E extends 'end' | 'activity' ? Request | undefined : Request;
 
 /** One listener method, ready to call, with the name its failures are reported under. */
 export interface ListenerCall<E extends LifecycleEventName> {
-  readonly call: (event: LifecycleEvents[E], req: Request) => unknown;
+  readonly call: (event: LifecycleEvents[E], req: RequestOf<E>) => unknown;
   /** `hook onSessionEnd`, `listener registry.end`. */
   readonly label: string;
   /** Log fields of a failure: `{ hook: 'onSessionEnd' }` or `{ listener: 'registry', event: 'end' }`. */
@@ -58,11 +109,6 @@ export type ListenerTable = { readonly [E in LifecycleEventName]: readonly Liste
 
 const EVENT_NAMES: readonly LifecycleEventName[] = ['start', 'end', 'rotate', 'touch', 'activity'];
 const HOOK_FOR_EVENT = { start: 'onSessionStart', end: 'onSessionEnd', activity: 'onActivity' } as const;
-
-/** The user's lifecycle hooks as the first listener, reported under the hook's own name. */
-export function hooksListener(hooks: Readonly<LogicalSessionHooks>): LifecycleListener {
-  return { name: 'hooks', start: hooks.onSessionStart, end: hooks.onSessionEnd, activity: hooks.onActivity };
-}
 
 /** The activity dispatcher as a listener: every activity record is queued for the sinks. */
 export function activityListener(dispatcher: ActivityDispatcher): LifecycleListener {
@@ -85,10 +131,10 @@ export const LIFECYCLE_CHANNELS: { readonly [E in LifecycleEventName]: Channel }
 /** What each lifecycle channel publishes. */
 export interface LifecycleMessage<E extends LifecycleEventName> {
   readonly event: LifecycleEvents[E];
-  readonly req: Request;
+  readonly req: RequestOf<E>;
 }
 
-function publisher<E extends LifecycleEventName>(event: E): (payload: LifecycleEvents[E], req: Request) => void {
+function publisher<E extends LifecycleEventName>(event: E): (payload: LifecycleEvents[E], req: RequestOf<E>) => void {
   const target = LIFECYCLE_CHANNELS[event];
   return (payload, req) => {
     if (target.hasSubscribers) target.publish({ event: payload, req } satisfies LifecycleMessage<E>);
@@ -108,7 +154,7 @@ export function channelListener(): LifecycleListener {
 }
 
 function callFor<E extends LifecycleEventName>(listener: LifecycleListener, event: E): ListenerCall<E> | undefined {
-  const method = listener[event] as ((payload: LifecycleEvents[E], req: Request) => unknown) | undefined;
+  const method = listener[event] as ((payload: LifecycleEvents[E], req: RequestOf<E>) => unknown) | undefined;
   if (method === undefined) return undefined;
   const call = method.bind(listener);
   const hook =

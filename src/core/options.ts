@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import { resolveActivityOptions, type ActivityConfig } from './activity-options.js';
 import { parseDuration } from './duration.js';
+import type { LogicalSessionModule } from './modules.js';
 import type { LoggerLike, LogicalSessionHooks, LogicalSessionOptions } from './types.js';
 import {
   assertCalled,
@@ -30,6 +31,7 @@ export interface Configuration {
   readonly hookTimeout: number;
   readonly activity: ActivityConfig | undefined;
   readonly asyncContext: boolean;
+  readonly registry: LogicalSessionModule | undefined;
   readonly now: () => number;
 }
 
@@ -46,6 +48,7 @@ const OPTION_NAMES = optionNames({
   hookTimeout: true,
   activity: true,
   asyncContext: true,
+  registry: true,
   now: true,
 } satisfies OptionNames<LogicalSessionOptions>);
 const HOOK_NAMES = optionNames({
@@ -147,6 +150,21 @@ function hooks(value: unknown): Readonly<LogicalSessionHooks> {
   return { ...(value as LogicalSessionHooks) };
 }
 
+const MODULE_FIX =
+  "Pass a registry from 'express-logical-session/registry' (redisRegistry(), sqliteRegistry(), memoryRegistry()), or an object with a name and any of listener, endReason(sessionId) and attach(core).";
+
+function registry(value: unknown): LogicalSessionModule | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null) throw invalidOption(CALLER, 'registry', value, MODULE_FIX);
+  const module = value as Partial<Record<keyof LogicalSessionModule, unknown>>;
+  const listenerOk = module.listener === undefined || (typeof module.listener === 'object' && module.listener !== null);
+  const functionsOk = [module.endReason, module.attach].every((fn) => fn === undefined || typeof fn === 'function');
+  if (typeof module.name !== 'string' || !listenerOk || !functionsOk) {
+    throw invalidOption(CALLER, 'registry', value, MODULE_FIX);
+  }
+  return value as LogicalSessionModule;
+}
+
 function logger(value: unknown): LoggerLike | undefined {
   if (value === undefined || hasMethods(value, LOGGER_METHODS)) return value as LoggerLike | undefined;
   throw invalidOption(
@@ -204,6 +222,7 @@ export function resolveOptions(options: unknown, argumentCount: number): Configu
       true,
       'Pass true (currentSessionId() works) or false (it returns undefined, saving CPU on Node 20).',
     ),
+    registry: registry(given.registry),
     now: (functionOption(CALLER, 'now', given.now, '() => Date.now()') as (() => number) | undefined) ?? Date.now,
   };
 }

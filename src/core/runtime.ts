@@ -5,7 +5,6 @@ import {
   activityListener,
   channelListener,
   compileListeners,
-  hooksListener,
   type LifecycleListener,
   type ListenerTable,
 } from './listeners.js';
@@ -13,6 +12,8 @@ import type { Configuration } from './options.js';
 import { RecentMemory } from './recent-memory.js';
 import { readSafely, redactError } from './redact.js';
 import type { StoredFields } from './stored-form.js';
+import type { SessionReason } from './events.js';
+import type { LogicalSessionHooks } from './types.js';
 
 /**
  * Counters of one `logicalSession()` middleware, readable as `middleware.stats`.
@@ -58,6 +59,8 @@ export interface Runtime {
   readonly config: Configuration;
   readonly stats: LogicalSessionStats;
   readonly dispatcher: ActivityDispatcher | undefined;
+  /** The registry's per-request question, when it asks one: end this logical session now? */
+  readonly endReason: ((sessionId: string) => SessionReason | undefined) | undefined;
   /** Who hears each lifecycle event, in order: the user's hooks, the activity sinks, the modules, then diagnostics_channel. */
   readonly listeners: ListenerTable;
   /** Set once a request arrived with `req.session`: later misses are store outages, not a missing mount. */
@@ -68,11 +71,19 @@ export interface Runtime {
   readonly recentWrites: RecentMemory<LeadingWrite>;
 }
 
+/** The user's lifecycle hooks as the first listener, reported under the hook's own name. */
+export function hooksListener(hooks: Readonly<LogicalSessionHooks>): LifecycleListener {
+  return { name: 'hooks', start: hooks.onSessionStart, end: hooks.onSessionEnd, activity: hooks.onActivity };
+}
+
 /** How many recent entries each per-process memory keeps at least; a burst is over long before. */
 const RECENT_KEPT = 10_000;
 
-/** The runtime of one middleware; `modules` are lifecycle listeners added after the built-in ones. */
-export function createRuntime(config: Configuration, modules: readonly LifecycleListener[] = []): Runtime {
+/**
+ * The runtime of one middleware; `extraListeners` hear the lifecycle after the hooks, the activity sinks
+ * and the registry.
+ */
+export function createRuntime(config: Configuration, extraListeners: readonly LifecycleListener[] = []): Runtime {
   const dispatcher = config.activity && startDispatcher(config.activity, config.logger);
   const stats: LogicalSessionStats = {
     sessionsStarted: 0,
@@ -91,7 +102,8 @@ export function createRuntime(config: Configuration, modules: readonly Lifecycle
   const listeners = [
     hooksListener(config.hooks),
     ...(dispatcher ? [activityListener(dispatcher)] : []),
-    ...modules,
+    ...(config.registry?.listener ? [config.registry.listener] : []),
+    ...extraListeners,
     channelListener(),
   ];
   return {
@@ -99,6 +111,7 @@ export function createRuntime(config: Configuration, modules: readonly Lifecycle
     stats,
     dispatcher,
     listeners: compileListeners(listeners),
+    endReason: config.registry?.endReason?.bind(config.registry),
     sessionSeen: false,
     firedEvents: new RecentMemory(RECENT_KEPT),
     recentWrites: new RecentMemory(RECENT_KEPT),

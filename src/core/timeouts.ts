@@ -4,7 +4,7 @@ import type { Configuration } from './options.js';
 import { recordFailure, type Runtime } from './runtime.js';
 import { toInfo, type RequestState } from './session-state.js';
 import type { StoredFields } from './stored-form.js';
-import type { SessionReason } from './types.js';
+import type { SessionReason } from './events.js';
 
 /** Whether the stored session timed out: the absolute timeout first, then the idle timeout. */
 export function timeoutReason(config: Configuration, stored: StoredFields, now: number): SessionReason | undefined {

@@ -5,7 +5,7 @@ import { recordFailure, type LeadingWrite, type Runtime } from './runtime.js';
 import { fieldsOf, type LiveSession, type RequestState } from './session-state.js';
 import { readStored, type StoredFields } from './stored-form.js';
 import { timeoutReason } from './timeouts.js';
-import type { SessionReason } from './types.js';
+import type { SessionReason } from './events.js';
 
 /**
  * What a request must write before its route runs: a refreshed `lastActivityAt`, a rotation to the next

@@ -2,61 +2,8 @@ import type { Request } from 'express';
 import type { ActivityOptions } from './activity-options.js';
 import type { ActivityRecord, ActivitySink } from './activity-types.js';
 import type { Duration } from './duration.js';
-
-/**
- * Why a logical session started or ended. `regenerateSessionId(req, reason)` and `shouldRegenerate`
- * may use reasons of their own, so any string is possible.
- *
- * @example
- * ```ts
- * onSessionEnd: (event) => {
- *   const reason: SessionReason = event.reason; // 'idle-timeout', 'logout', ...
- *   metrics.increment('sessions.ended', { reason });
- * }
- * ```
- */
-export type SessionReason =
-  'new' | 'idle-timeout' | 'absolute-timeout' | 'regenerate' | 'restart' | 'policy' | 'logout' | (string & {});
-
-/**
- * Passed to `onSessionStart`: a logical session began (OpenTelemetry `session.start`).
- *
- * @example
- * ```ts
- * onSessionStart: (event: SessionStartEvent) => {
- *   span.addEvent('session.start', { 'session.id': event.sessionId, 'session.previous_id': event.previousId });
- * }
- * ```
- */
-export interface SessionStartEvent {
-  /** Deterministic: every instance that observes this start computes the same value. */
-  readonly eventId: string;
-  readonly sessionId: string;
-  /** The session this one continues (`session.previous_id`), when it replaced one. */
-  readonly previousId?: string;
-  readonly reason: SessionReason;
-  /** Epoch milliseconds. */
-  readonly at: number;
-}
-
-/**
- * Passed to `onSessionEnd`: a logical session ended (OpenTelemetry `session.end`).
- *
- * @example
- * ```ts
- * onSessionEnd: async (event: SessionEndEvent) => {
- *   await analytics.track({ event: 'session.end', id: event.eventId, sessionId: event.sessionId, reason: event.reason });
- * }
- * ```
- */
-export interface SessionEndEvent {
-  /** Deterministic: every instance that observes this end computes the same value. */
-  readonly eventId: string;
-  readonly sessionId: string;
-  readonly reason: SessionReason;
-  /** Epoch milliseconds. */
-  readonly at: number;
-}
+import type { SessionEndEvent, SessionStartEvent } from './events.js';
+import type { LogicalSessionModule } from './modules.js';
 
 /**
  * What {@link getSessionInfo} returns. Dates are epoch milliseconds.
@@ -160,10 +107,17 @@ export interface LogicalSessionHooks {
    * ```
    */
   onSessionStart?: (event: SessionStartEvent, req: Request) => MaybePromise<void>;
-  /** A logical session ended (timeout, policy, regenerate, restart or logout). */
-  onSessionEnd?: (event: SessionEndEvent, req: Request) => MaybePromise<void>;
-  /** Every `logActivity` call, plus `session.start` / `session.end` and handled errors. */
-  onActivity?: (activity: ActivityRecord, req: Request) => MaybePromise<void>;
+  /**
+   * A logical session ended (timeout, policy, regenerate, restart, logout, revoked, evicted, expired).
+   * `req` is `undefined` for a session that ended without a request: one the registry's sweep found
+   * expired.
+   */
+  onSessionEnd?: (event: SessionEndEvent, req: Request | undefined) => MaybePromise<void>;
+  /**
+   * Every `logActivity` call, plus `session.start` / `session.end` and handled errors. `req` is
+   * `undefined` for the `session.end` of a session that ended without a request.
+   */
+  onActivity?: (activity: ActivityRecord, req: Request | undefined) => MaybePromise<void>;
   /**
    * Custom rotation policy, asked once per request that has a stored session: return a reason
    * string to rotate the ID now, or `false` to keep it. A throw counts as `false`.
@@ -257,6 +211,13 @@ export interface LogicalSessionOptions {
    * if you never call `currentSessionId()`. Defaults to `true`.
    */
   asyncContext?: boolean;
+  /**
+   * A module that follows the sessions and may end them: the registry of
+   * `express-logical-session/registry` (`redisRegistry`, `sqliteRegistry`, `memoryRegistry`), or any
+   * {@link LogicalSessionModule}. Defaults to none.
+   * @example `registry: redisRegistry({ client, maxSessionsPerUser: 3 })`
+   */
+  registry?: LogicalSessionModule;
   /** Clock in epoch ms, for tests. Defaults to `Date.now`. */
   now?: () => number;
 }
