@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
-import { tempDir } from './temp-dir.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 it('an open dispatcher does not keep the process alive (its timer is unref()ed)', () => {
   const dir = tempDir();
