@@ -8,6 +8,7 @@ export default defineConfig({
     // Examples import the package by name, as users do; in this repo that name means the source.
     alias: {
       'express-logical-session/activity': fileURLToPath(new URL('./src/activity/index.ts', import.meta.url)),
+      'express-logical-session/sqlite-store': fileURLToPath(new URL('./src/sqlite-store/index.ts', import.meta.url)),
       'express-logical-session': fileURLToPath(new URL('./src/index.ts', import.meta.url)),
     },
   },

@@ -216,7 +216,12 @@ describe('the packed tarball', () => {
     const report = JSON.parse(result.stdout) as {
       analysis: { problems: unknown[]; entrypoints: Record<string, unknown> };
     };
-    expect(Object.keys(report.analysis.entrypoints).sort()).toEqual(['.', './activity', './package.json']);
+    expect(Object.keys(report.analysis.entrypoints).sort()).toEqual([
+      '.',
+      './activity',
+      './package.json',
+      './sqlite-store',
+    ]);
     expect(report.analysis.problems).toEqual([]);
     expect(result.code).toBe(0);
   });
@@ -225,7 +230,7 @@ describe('the packed tarball', () => {
 describe('consumer projects installed from the tarball', () => {
   interface ConsumerOutput {
     ok: boolean;
-    exports: { core: string[]; activity: string[] };
+    exports: { core: string[]; activity: string[]; sqliteStore: string[] };
   }
   const outputs = new Map<string, ConsumerOutput>();
 
@@ -236,11 +241,11 @@ describe('consumer projects installed from the tarball', () => {
     return output;
   }
 
-  it('CommonJS: require() works on Express 4, through a full session life cycle', async () => {
+  it('CommonJS: require() works on Express 4, through a full session life cycle on the SQLite session store', async () => {
     expect((await runApp('cjs', 'app.cjs')).ok).toBe(true);
   }, 30_000);
 
-  it('ESM: import works on Express 5, with pino and the SQLite activity store', async () => {
+  it('ESM: import works on Express 5, with pino, the SQLite activity store and the SQLite session store', async () => {
     expect((await runApp('esm', 'app.js')).ok).toBe(true);
   }, 30_000);
 
@@ -254,6 +259,7 @@ describe('consumer projects installed from the tarball', () => {
     };
     expect(undeclared(esm.exports.core, 'dist/index.d.ts')).toEqual([]);
     expect(undeclared(esm.exports.activity, 'dist/activity/index.d.ts')).toEqual([]);
+    expect(undeclared(esm.exports.sqliteStore, 'dist/sqlite-store/index.d.ts')).toEqual([]);
   }, 30_000);
 
   const resolutions = ['node16', 'bundler', 'node10'];
@@ -285,12 +291,11 @@ describe('consumer projects installed from the tarball', () => {
     60_000,
   );
 
-  it('TypeScript: the app uses every export of both entry points', () => {
+  it('TypeScript: the app uses every export of every entry point', () => {
     const app = readFileSync(join(consumersDir, 'ts', 'src', 'app.ts'), 'utf8');
-    const names = [
-      ...declaredExports(join(pack().stage, 'dist/index.d.ts')),
-      ...declaredExports(join(pack().stage, 'dist/activity/index.d.ts')),
-    ];
+    const names = ['dist/index.d.ts', 'dist/activity/index.d.ts', 'dist/sqlite-store/index.d.ts'].flatMap((file) =>
+      declaredExports(join(pack().stage, file)),
+    );
     expect(names.length).toBeGreaterThan(40);
     expect(names.filter((name) => !new RegExp(`\\b${name}\\b`).test(app))).toEqual([]);
   });

@@ -1,5 +1,8 @@
 // An ES module app on Express 5 with pino and the SQLite activity store, used as `import` users do.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import Database from 'better-sqlite3';
 import express from 'express';
@@ -7,6 +10,7 @@ import session from 'express-session';
 import { pino } from 'pino';
 import * as core from 'express-logical-session';
 import * as activity from 'express-logical-session/activity';
+import * as sqliteStore from 'express-logical-session/sqlite-store';
 import {
   getSessionId,
   getSessionInfo,
@@ -35,8 +39,12 @@ const middleware = logicalSession({
   activity: { sinks: [store, pinoActivitySink(logger)], flushInterval: 10 },
 });
 
+// The ESM build loads better-sqlite3 through createRequire, synchronously: the store is ready at once.
+const dataDir = mkdtempSync(join(tmpdir(), 'els-consumer-esm-'));
+const sessions = new sqliteStore.SqliteSessionStore({ path: join(dataDir, 'sessions.db') });
+
 const app = express();
-app.use(session({ secret: 'consumer-esm', resave: false, saveUninitialized: false }));
+app.use(session({ store: sessions, secret: 'consumer-esm', resave: false, saveUninitialized: false }));
 app.use(middleware);
 app.get('/', (req, res) => {
   logActivity(req, 'search', { q: 'lamps' });
@@ -105,10 +113,22 @@ try {
     'session.start',
   ]);
   assert.equal(getSessionId.name, 'getSessionId');
+  const all = await new Promise((resolve, reject) => sessions.all((err, rows) => (err ? reject(err) : resolve(rows))));
+  assert.equal(Object.values(all).length, 1, 'the restarted session, keyed by its hash');
+  assert.match(Object.keys(all)[0], /^[0-9a-f]{64}$/);
 } finally {
   server.close();
   db.close();
+  await sessions.close();
+  rmSync(dataDir, { recursive: true, force: true });
 }
 process.stdout.write(
-  JSON.stringify({ ok: true, exports: { core: Object.keys(core).sort(), activity: Object.keys(activity).sort() } }),
+  JSON.stringify({
+    ok: true,
+    exports: {
+      core: Object.keys(core).sort(),
+      activity: Object.keys(activity).sort(),
+      sqliteStore: Object.keys(sqliteStore).sort(),
+    },
+  }),
 );

@@ -1,6 +1,7 @@
 // A CommonJS module of the same project: `require` resolves the package's CommonJS types (index.d.cts).
 import els = require('express-logical-session');
 import activity = require('express-logical-session/activity');
+import sqliteStore = require('express-logical-session/sqlite-store');
 import type { Request } from 'express';
 
 export function legacyHandlerId(req: Request): string {
@@ -10,3 +11,5 @@ export function legacyHandlerId(req: Request): string {
 }
 
 export const defaultTable: string = activity.DEFAULT_ACTIVITY_TABLE;
+
+export const legacyStore: sqliteStore.SqliteSessionStore = new sqliteStore.SqliteSessionStore({ path: ':memory:' });
