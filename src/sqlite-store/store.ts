@@ -3,7 +3,7 @@ import { LogicalSessionError } from '../core/errors.js';
 import { isSameFile, openConnection, type Connection, type Statements } from './connection.js';
 import { CALLER, resolveStoreOptions, type StoreConfiguration } from './options.js';
 import { decodeSession, encodeSession, expiryOf, sidKey } from './record.js';
-import { PRUNE_BATCH } from './schema.js';
+import { PRUNE_BATCH, TOUCH_SLACK } from './schema.js';
 import { asStoreError, fileReplaced, storeClosed, storeUnavailable } from './store-errors.js';
 import type { SqliteSessionStoreOptions } from './types.js';
 
@@ -93,6 +93,8 @@ export class SqliteSessionStore extends session.Store {
 
   /**
    * Moves the expiry of a live session to what its cookie now says; the stored data is not read or rewritten.
+   * The row is written only when the expiry moves by more than 1% of the session's lifetime, so steady
+   * read-only traffic rarely writes; a session may end that much before its cookie does, never later.
    *
    * @example
    * ```ts
@@ -101,7 +103,9 @@ export class SqliteSessionStore extends session.Store {
    */
   override touch(sid: string, data: SessionData, callback?: (err?: unknown) => void): void {
     this.#call('touch', callback, (statements, now) => {
-      statements.touch.run(expiryOf(data, now, this.#config.ttl), sidKey('touch', sid), now);
+      const expires = expiryOf(data, now, this.#config.ttl);
+      const staleBelow = expires - Math.max(0, expires - now) / TOUCH_SLACK;
+      statements.touch.run(expires, sidKey('touch', sid), now, staleBelow);
     });
   }
 
