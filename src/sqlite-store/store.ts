@@ -21,9 +21,9 @@ const FILE_CHECK_MS = 1000;
  * Every call answers through its callback exactly once, never by throwing: a failing database passes an
  * `ERR_ELS_STORE_UNAVAILABLE` error (status 503, the SQLite error as `cause`), a session it cannot hold or read
  * an `ERR_ELS_INVALID_SESSION_RECORD` error. The cookie session ID is stored only as its SHA-256, so the file
- * holds no usable cookie. A session expires with its cookie (`expires`, or `maxAge` in ms), or `ttl` after its
- * last `set` or `touch` when the cookie has none; expired rows are never returned and are deleted in batches
- * every `cleanupInterval`. Opened from a `path`, the file is in WAL mode with a busy timeout, so several
+ * holds no usable cookie. A session expires with its cookie (`maxAge` in ms, or `expires`), or `ttl` after its
+ * last write when the cookie has none; a `touch` rewrites the expiry only when it moves by more than 1% of the
+ * lifetime. Expired rows are never returned and are deleted in batches every `cleanupInterval`. Opened from a `path`, the file is in WAL mode with a busy timeout, so several
  * processes on one machine can share it. For several machines, use a networked store such as Redis.
  *
  * @example

@@ -1,10 +1,8 @@
 /** Expired rows are deleted in batches, by a timer that never keeps the process alive. */
-import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createClock } from '../helpers/app.js';
+import { runScript } from '../helpers/run-script.js';
 import { ok, sessionData, sqliteFixture } from './harness.js';
 
 const MINUTE = 60_000;
@@ -18,11 +16,9 @@ function fill(db: import('better-sqlite3').Database, count: number, expiresAt: n
 }
 
 describe('SqliteSessionStore cleanup', () => {
-  let fixture = sqliteFixture();
-  afterEach(async () => {
+  const fixture = sqliteFixture();
+  afterEach(() => {
     vi.useRealTimers();
-    await fixture.cleanup();
-    fixture = sqliteFixture();
   });
 
   it('prune() deletes every expired row, in batches, and no live one', async () => {
@@ -57,18 +53,13 @@ describe('SqliteSessionStore cleanup', () => {
 
   it('does not keep the process alive with its cleanup timer', () => {
     const entry = fileURLToPath(new URL('../../src/sqlite-store/index.ts', import.meta.url));
-    const script = join(fixture.dir, 'open-store.mts');
-    writeFileSync(
-      script,
+    const child = runScript(
+      fixture.dir,
+      'open-store',
       `import { SqliteSessionStore } from ${JSON.stringify(entry)};
-      new SqliteSessionStore({ path: ${JSON.stringify(join(fixture.dir, 'open.db'))}, cleanupInterval: '1m' });
+      new SqliteSessionStore({ path: ${JSON.stringify(fixture.file('open.db'))}, cleanupInterval: '1m' });
       console.log('opened');`,
     );
-    const child = spawnSync(process.execPath, ['--import', 'tsx', script], {
-      encoding: 'utf8',
-      timeout: 15_000,
-      cwd: fileURLToPath(new URL('../..', import.meta.url)),
-    });
     expect(child.stderr).toBe('');
     expect(child.stdout.trim()).toBe('opened');
     expect(child.status).toBe(0);

@@ -4,7 +4,7 @@
  * injected clock, started at the real one, because express-session's Cookie counts on the real clock.
  */
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Duration } from '../../src/index.js';
 import { buildApp, createClock, idRoutes } from '../helpers/app.js';
 import { keyOf, ok, sessionData, sqliteFixture } from './harness.js';
@@ -13,11 +13,7 @@ const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
 
 describe('SqliteSessionStore expiry', () => {
-  let fixture = sqliteFixture();
-  afterEach(async () => {
-    await fixture.cleanup();
-    fixture = sqliteFixture();
-  });
+  const fixture = sqliteFixture();
 
   function appOn(cookie: { maxAge?: number }, rolling = false, ttl?: Duration) {
     const clock = createClock(Date.now());

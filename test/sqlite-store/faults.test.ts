@@ -6,7 +6,7 @@ import { createHmac } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sessionErrorHandler } from '../../src/index.js';
 import { SqliteSessionStore } from '../../src/sqlite-store/index.js';
 import { buildApp, createClock, idRoutes, SECRET } from '../helpers/app.js';
@@ -37,11 +37,7 @@ function walDatabase(file: string): Database.Database {
 }
 
 describe('SqliteSessionStore faults', () => {
-  let fixture = sqliteFixture();
-  afterEach(async () => {
-    await fixture.cleanup();
-    fixture = sqliteFixture();
-  });
+  const fixture = sqliteFixture();
 
   it('read-only file and directory: writes fail clearly, a newcomer gets 503, reads go on; writable again, it works', async () => {
     const file = fixture.file();

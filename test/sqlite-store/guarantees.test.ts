@@ -1,11 +1,7 @@
-import { join } from 'node:path';
-import { afterAll } from 'vitest';
 import { SqliteSessionStore } from '../../src/sqlite-store/index.js';
 import { describeStoreGuarantees } from '../helpers/store-guarantees.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { sqliteFixture } from './harness.js';
 
-const dir = tempDir('els-sqlite-store-');
-afterAll(() => dir.remove());
-let files = 0;
+const fixture = sqliteFixture();
 
-describeStoreGuarantees('SqliteSessionStore', () => new SqliteSessionStore({ path: join(dir.path, `${++files}.db`) }));
+describeStoreGuarantees('SqliteSessionStore', (): SqliteSessionStore => fixture.store());

@@ -3,6 +3,7 @@ import { hash } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { SessionData } from 'express-session';
+import { afterEach } from 'vitest';
 import { SqliteSessionStore, type SqliteSessionStoreOptions } from '../../src/sqlite-store/index.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -38,31 +39,36 @@ export function sessionData(fields: Record<string, unknown> = {}, maxAge?: numbe
 /** The row key the store uses for a cookie session ID. */
 export const keyOf = (sid: string): Buffer => hash('sha256', sid, 'buffer');
 
-/** Stores on files in one temp dir; `cleanup()` closes them all and removes the dir. */
+/**
+ * Stores and connections on files in a temp dir of each test's own, all closed and the dir removed after each
+ * test (call it at the top of a test file).
+ */
 export function sqliteFixture() {
-  const dir = tempDir('els-sqlite-store-');
+  let dir: ReturnType<typeof tempDir> | undefined;
   const opened: { close(): unknown }[] = [];
   let files = 0;
+  const base = (): string => (dir ??= tempDir('els-sqlite-store-')).path;
+  const file = (name = `${++files}.db`): string => join(base(), name);
+  afterEach(async () => {
+    for (const item of opened.splice(0).reverse()) await item.close();
+    dir?.remove();
+    dir = undefined;
+  });
   return {
-    dir: dir.path,
-    file: (name = `${++files}.db`) => join(dir.path, name),
+    get dir(): string {
+      return base();
+    },
+    file,
     store(options: Partial<SqliteSessionStoreOptions> = {}): SqliteSessionStore {
-      const store = new SqliteSessionStore({
-        path: join(dir.path, `${++files}.db`),
-        ...options,
-      } as SqliteSessionStoreOptions);
+      const store = new SqliteSessionStore({ path: file(), ...options } as SqliteSessionStoreOptions);
       opened.push(store);
       return store;
     },
     /** A connection of the test's own, e.g. to look at the rows the store wrote. */
-    database(file: string): Database.Database {
-      const db = new Database(file);
+    database(path: string): Database.Database {
+      const db = new Database(path);
       opened.push(db);
       return db;
-    },
-    async cleanup() {
-      for (const item of opened.splice(0).reverse()) await item.close();
-      dir.remove();
     },
   };
 }

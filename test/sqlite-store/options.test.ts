@@ -2,14 +2,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LogicalSessionError } from '../../src/index.js';
 import { loadDriver } from '../../src/sqlite-store/driver.js';
 import { SqliteSessionStore } from '../../src/sqlite-store/index.js';
 import { sqliteFixture } from './harness.js';
 
 const fixture = sqliteFixture();
-afterAll(() => fixture.cleanup());
 
 function failure(options: unknown): LogicalSessionError {
   try {

@@ -1,12 +1,11 @@
 /** The database holds no usable cookie: the cookie session ID is stored only as its SHA-256. */
 import { existsSync, readFileSync } from 'node:fs';
 import request from 'supertest';
-import { afterAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { buildApp, idRoutes } from '../helpers/app.js';
 import { keyOf, sqliteFixture } from './harness.js';
 
 const fixture = sqliteFixture();
-afterAll(() => fixture.cleanup());
 
 it('writes no cookie session ID into the database file or its WAL, only the SHA-256 digests', async () => {
   const file = fixture.file();

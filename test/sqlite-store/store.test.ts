@@ -1,6 +1,6 @@
 /** SqliteSessionStore as express-session's Store, on a real SQLite file. */
 import session, { type SessionData } from 'express-session';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SqliteSessionStore } from '../../src/sqlite-store/index.js';
 import request from 'supertest';
 import { endSession, getSessionId, restartSession, rotateSessionCookie } from '../../src/index.js';
@@ -10,11 +10,7 @@ import { keyOf, ok, sessionData, settle, sqliteFixture } from './harness.js';
 const MINUTE = 60_000;
 
 describe('SqliteSessionStore', () => {
-  let fixture = sqliteFixture();
-  afterEach(async () => {
-    await fixture.cleanup();
-    fixture = sqliteFixture();
-  });
+  const fixture = sqliteFixture();
 
   it('implements every Store method on a real file: set, get, touch, length, all, destroy, clear', async () => {
     const store = fixture.store();
