@@ -69,9 +69,10 @@ function sourceOf(given: Record<string, unknown>): StoreSource {
 export function resolveStoreOptions(options: unknown): StoreConfiguration {
   const given = optionsObject(CALLER, options, EXAMPLE);
   rejectUnknown(CALLER, 'option', given, OPTION_NAMES);
+  const source = sourceOf(given);
   const now = functionOption(CALLER, 'now', given.now, '() => Date.now()') as (() => number) | undefined;
   return {
-    source: sourceOf(given),
+    source,
     table: tableNameOption(CALLER, given.table, 'sessions'),
     ttl: durationOption(CALLER, 'ttl', given.ttl, { fallback: DAY }) as number,
     cleanupInterval: durationOption(CALLER, 'cleanupInterval', given.cleanupInterval, {

@@ -3,7 +3,7 @@ import type { SessionData } from 'express-session';
 import { invalidRecord } from './store-errors.js';
 
 /** express-session's own IDs have 32 characters; custom `genid`s get room, a runaway one does not. */
-export const MAX_SID_LENGTH = 1024;
+const MAX_SID_LENGTH = 1024;
 
 /**
  * The key of a session's row: SHA-256 of the cookie session ID. The ID is a credential, so the database holds

@@ -1,6 +1,6 @@
 import { ErrorCodes, LogicalSessionError } from '../core/errors.js';
 
-// The fix for each family of SQLite result codes (the part before the first underscore after SQLITE_).
+// The fix for each primary SQLite result code; extended codes share it (SQLITE_IOERR_WRITE: SQLITE_IOERR).
 const HINTS: Readonly<Record<string, string>> = {
   SQLITE_READONLY:
     'The database file or its directory is not writable: check their permissions and that the file system is not mounted read-only.',
@@ -9,7 +9,7 @@ const HINTS: Readonly<Record<string, string>> = {
   SQLITE_BUSY:
     'Another connection held a write lock for longer than the busy timeout: look for a long transaction or a VACUUM in another process.',
   SQLITE_LOCKED:
-    'Another statement on the same connection holds the table: do not run long queries on the store’s database.',
+    'Another statement on the same connection holds the table: do not run long queries on the database of the store.',
   SQLITE_CANTOPEN: 'The database file could not be opened: check that it and its directory exist and are readable.',
   SQLITE_IOERR: 'Reading or writing the database file failed: check the disk, its permissions and free space.',
   SQLITE_CORRUPT: 'The database file is damaged: restore it from a backup, or delete it (every session is lost).',
@@ -50,7 +50,7 @@ export function storeClosed(operation: string): LogicalSessionError {
 export function fileReplaced(operation: string, path: string): LogicalSessionError {
   return new LogicalSessionError(
     ErrorCodes.STORE_UNAVAILABLE,
-    `SqliteSessionStore.${operation}: the database file ${path} was deleted or replaced while open; sessions written since went nowhere. The store now opens the file found at that path; keep the file out of reach of temp-file cleaners (such as systemd-tmpfiles for /tmp).`,
+    `SqliteSessionStore.${operation}: the database file ${path} was deleted or replaced while open; sessions written since then went nowhere. The store now opens the file found at that path; keep the file out of reach of temp-file cleaners (such as systemd-tmpfiles for /tmp).`,
     { status: 503 },
   );
 }
