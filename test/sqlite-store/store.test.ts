@@ -12,9 +12,11 @@ const MINUTE = 60_000;
 describe('SqliteSessionStore', () => {
   const fixture = sqliteFixture();
 
-  it('implements every Store method on a real file: set, get, touch, length, all, destroy, clear', async () => {
-    const store = fixture.store();
+  it('implements every Store method on a real file in WAL mode: set, get, touch, length, all, destroy, clear', async () => {
+    const file = fixture.file();
+    const store = fixture.store({ path: file });
     expect(store).toBeInstanceOf(session.Store);
+    expect(fixture.database(file).pragma('journal_mode', { simple: true })).toBe('wal');
     await ok((done) => store.set('alice', sessionData({ user: 'alice' }), done));
     await ok((done) => store.set('bob', sessionData({ user: 'bob' }), done));
     expect(await ok<SessionData | null>((done) => store.get('alice', done))).toMatchObject({ user: 'alice' });
