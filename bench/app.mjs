@@ -23,9 +23,11 @@ const express = (await import(env.BENCH_EXPRESS === '4' ? 'express4' : 'express'
 const IDLE_MS = 30 * 60_000; // same idle timeout as the library's default, for B
 
 const counts = { requests: 0, activities: 0 };
-const { store, storedSessions, close } = await createStore(env.BENCH_STORE ?? 'memory', {
+const { store, storedSessions, clear, close } = await createStore(env.BENCH_STORE ?? 'memory', {
   redisUrl: env.REDIS_URL,
   prefix: env.BENCH_PREFIX ?? `bench:${process.pid}:`,
+  libPath: env.BENCH_LIB,
+  sessionRows: Number(env.BENCH_SESSION_ROWS ?? 0),
 });
 countStoreCalls(store, counts);
 
@@ -141,10 +143,7 @@ const commands = {
     profiler.disconnect();
     return { profile, requests: counts.requests };
   },
-  clear: () =>
-    new Promise((resolve, reject) => {
-      store.clear((err) => (err ? reject(err) : resolve(true)));
-    }),
+  clear,
   close: async () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));

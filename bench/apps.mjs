@@ -31,7 +31,16 @@ export function pin(pid, core) {
 export const usesLibrary = (variant) => ['C', 'D', 'E', 'F', 'J'].includes(variant);
 
 /** Forks one app variant and resolves once it listens. */
-export function startApp({ variant, store, prefix, libPath, express, execArgv = [], execPath = process.execPath }) {
+export function startApp({
+  variant,
+  store,
+  prefix,
+  libPath,
+  express,
+  sessionRows = 0,
+  execArgv = [],
+  execPath = process.execPath,
+}) {
   const child = fork(APP, [], {
     env: {
       ...process.env,
@@ -40,6 +49,7 @@ export function startApp({ variant, store, prefix, libPath, express, execArgv = 
       BENCH_PREFIX: prefix,
       BENCH_LIB: libPath ?? '',
       BENCH_EXPRESS: express,
+      BENCH_SESSION_ROWS: String(sessionRows),
     },
     execArgv,
     execPath,

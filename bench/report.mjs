@@ -55,7 +55,7 @@ export function collectMeta({ root, cfg, canPin, redisVersion, notes, nodeBin })
     machine: `${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, ${type()} ${release()}`,
     // The apps' Node, which may differ from the one running the bench (--node).
     node: execFileSync(nodeBin, ['-p', 'process.version'], { encoding: 'utf8' }).trim(),
-    versions: `express ${version(cfg.express === '4' ? 'express4' : 'express')}, express-session ${version('express-session')}, connect-redis ${version('connect-redis')}, redis (client) ${version('redis')}, pino ${version('pino')}, autocannon ${version('autocannon')}`,
+    versions: `express ${version(cfg.express === '4' ? 'express4' : 'express')}, express-session ${version('express-session')}, connect-redis ${version('connect-redis')}, redis (client) ${version('redis')}, better-sqlite3 ${version('better-sqlite3')}, pino ${version('pino')}, autocannon ${version('autocannon')}`,
     redis: redisVersion ? `Redis server ${redisVersion}` : 'no Redis',
     commit: `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--', 'src') ? ' (src/ has uncommitted changes)' : ''}`,
     cfg,
@@ -190,6 +190,7 @@ export function renderReport(meta, scenarios, { findings: withFindings = true } 
       );
     }
   }
+  out.push(...sqliteSection(sums, cfg));
   out.push('', '## Goals', '');
   out.push(...goals(steady, cfg.sessions));
   const notes = [...meta.notes, ...checks(sums)];
@@ -218,8 +219,38 @@ function otelWithoutSdk(sums) {
   return out;
 }
 
+const STORE_NAMES = { memory: 'MemoryStore', redis: 'Redis', sqlite: 'SQLite', 'sqlite-filled': 'SQLite, filled' };
 function storeName(store) {
-  return store === 'memory' ? 'MemoryStore' : 'Redis';
+  return STORE_NAMES[store] ?? store;
+}
+
+/** A and C on the SQLite store beside the other stores, and on an empty table beside a filled one. */
+function sqliteSection(sums, cfg) {
+  if (!sums.some((s) => s.store.startsWith('sqlite'))) return [];
+  const out = ['', '## SQLite session store (A and C beside the other stores, empty table beside a filled one)', ''];
+  out.push(
+    `\`SqliteSessionStore\` on a file in the OS temp dir (WAL, \`synchronous = NORMAL\`). "SQLite, filled" has ${cfg.sessionRows.toLocaleString('en-US')} other live sessions in the table before the first request: a flat cost means the lookups do not grow with the table.`,
+    '',
+  );
+  out.push(
+    '| Traffic | App | CPU µs/req ' +
+      sums
+        .filter((s) => s.traffic === 'steady')
+        .map((s) => storeName(s.store))
+        .join(' · ') +
+      ' | p99 ms (same order) | req/s (same order) |',
+    '|---|---|--:|--:|--:|',
+  );
+  for (const traffic of ['steady', 'new']) {
+    const row = sums.filter((s) => s.traffic === traffic);
+    for (const v of ['A', 'C']) {
+      const of = (key, digits) => row.map((s) => fmt(s.rows[v]?.[key], digits)).join(' · ');
+      out.push(
+        `| ${traffic === 'steady' ? 'steady' : 'new visitor'} | ${LABEL[v]} | ${of('cpu', 1)} | ${of('p99', 2)} | ${of('rps', 0)} |`,
+      );
+    }
+  }
+  return out;
 }
 
 function goals(steady, sessions) {

@@ -1,8 +1,9 @@
 // `npm run bench`: builds the library privately, then measures apps A-G and J (see app.mjs) on
-// MemoryStore and Redis, steady state and new visitors, interleaved round by round, and writes
-// bench/RESULTS.md. Options: --rounds N --seconds S --apps A,B,C,D --stores memory,redis
-// --express 4|5 --node /path/to/node --out bench/RESULTS-x.md --quick (harness check).
-// BENCH_LIB=/path/index.js benchmarks that build instead.
+// MemoryStore and Redis, and apps A and C on the SQLite session store (empty, and with
+// --session-rows other sessions in the table), steady state and new visitors, interleaved round by
+// round, and writes bench/RESULTS.md. Options: --rounds N --seconds S --apps A,B,C,D
+// --stores memory,redis,sqlite,sqlite-filled --session-rows N --express 4|5 --node /path/to/node
+// --out bench/RESULTS-x.md --quick (harness check). BENCH_LIB=/path/index.js benchmarks that build instead.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +24,8 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '6' },
     seconds: { type: 'string', default: '2' },
     apps: { type: 'string', default: 'A,B,C,D,E,F,G,J' },
-    stores: { type: 'string', default: 'memory,redis' },
+    stores: { type: 'string', default: 'memory,redis,sqlite,sqlite-filled' },
+    'session-rows': { type: 'string', default: '100000' }, // other sessions in the table of sqlite-filled
     express: { type: 'string', default: '5' },
     node: { type: 'string', default: process.execPath }, // run the apps on another Node binary
     quick: { type: 'boolean', default: false }, // 2 short rounds, RESULTS.md left alone
@@ -36,20 +38,30 @@ const cfg = {
   warmupSeconds: args.quick ? 1 : 2,
   connections: 10,
   sessions: 100,
+  sessionRows: Number(args['session-rows']),
   express: args.express,
 };
+const STORES = ['memory', 'redis', 'sqlite', 'sqlite-filled'];
+// The SQLite store is measured with the floor (A) and the library (C): what it costs, and whether
+// the library's cost on it differs from the other stores. The other apps would not add to that.
+const SQLITE_APPS = ['A', 'C'];
+const onSqlite = (store) => store.startsWith('sqlite');
 const prefix = `bench:${process.pid}:`;
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 pin(process.pid, 0);
 const notes = [];
 let variants = args.apps.split(',');
-const libPath = libraryFor(variants);
+const stores = args.stores.split(',').filter((s) => STORES.includes(s));
+const libPath = libraryFor(variants, stores);
 if (!libPath) variants = variants.filter((v) => !usesLibrary(v));
+// The SQLite session store is part of the library, and measured with A and C only.
+if (!libPath || !variants.some((v) => SQLITE_APPS.includes(v))) {
+  stores.splice(0, stores.length, ...stores.filter((s) => !onSqlite(s)));
+}
 cfg.apps = variants;
 
 let redis;
-const stores = args.stores.split(',').filter((s) => s === 'memory' || s === 'redis');
 if (stores.includes('redis')) {
   redis = await connectRedis(redisUrl);
   if (!redis.client) {
@@ -84,9 +96,9 @@ if (!args.quick) {
   console.log(`[bench] wrote ${args.out} (${Math.round(performance.now() / 1000)} s in all)`);
 }
 
-/** The library for apps C and D: BENCH_LIB if given, else a fresh private build of src/. */
-function libraryFor(wanted) {
-  if (!wanted.some(usesLibrary)) return undefined;
+/** The library for apps C-F and the SQLite store: BENCH_LIB if given, else a fresh private build of src/. */
+function libraryFor(wanted, wantedStores) {
+  if (!wanted.some(usesLibrary) && !wantedStores.some(onSqlite)) return undefined;
   if (process.env.BENCH_LIB) return process.env.BENCH_LIB;
   const built = buildLibrary(ROOT);
   if (built.error) {
@@ -100,15 +112,20 @@ function libraryFor(wanted) {
 
 /** One store x traffic combination: start the apps, warm up, then interleave the rounds. */
 async function scenario(store, traffic) {
-  console.log(`[bench] ${store}, ${traffic === 'steady' ? `steady state (${cfg.sessions} sessions)` : 'new visitors'}`);
+  const measured = onSqlite(store) ? variants.filter((v) => SQLITE_APPS.includes(v)) : variants;
+  const filled = store === 'sqlite-filled' ? `, ${cfg.sessionRows} other sessions in the table` : '';
+  console.log(
+    `[bench] ${store}${filled}, ${traffic === 'steady' ? `steady state (${cfg.sessions} sessions)` : 'new visitors'}`,
+  );
   const apps = await Promise.all(
-    variants.map((variant) =>
+    measured.map((variant) =>
       startApp({
         variant,
         store,
         prefix: `${prefix}${traffic}:${variant}:`,
         libPath,
         express: cfg.express,
+        sessionRows: store === 'sqlite-filled' ? cfg.sessionRows : 0,
         execPath: args.node,
       }),
     ),
@@ -147,7 +164,7 @@ async function scenario(store, traffic) {
         run.sessionMinutes = (performance.now() - run.since) / 60_000;
       }
     }
-    return { store, traffic, variants: variants.slice(), runs };
+    return { store, traffic, variants: measured, runs };
   } finally {
     await Promise.all(apps.map((app) => app.stop()));
   }

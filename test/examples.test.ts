@@ -7,7 +7,8 @@ import { createApp } from '../examples/basic/app.js';
 describe('examples/basic', () => {
   it('runs the documented flow: ID, activity, login keeps the ID, error page quotes it, logout', async () => {
     const quiet = pino({ level: 'silent' }, new Writable({ write: (_c, _e, done) => done() }));
-    const agent = request.agent(createApp(quiet));
+    const { app, close } = createApp({ logger: quiet, database: ':memory:' });
+    const agent = request.agent(app);
     const home = await agent.get('/').expect(200);
     const id = home.body.sessionId as string;
     expect(home.headers['x-session-id']).toBe(id);
@@ -26,5 +27,6 @@ describe('examples/basic', () => {
     expect(restarted.body.sessionId).not.toBe(id);
     await agent.post('/logout').expect(200);
     expect((await agent.get('/').expect(200)).body.user).toBeNull();
+    await close();
   });
 });

@@ -216,7 +216,13 @@ describe('the packed tarball', () => {
     const report = JSON.parse(result.stdout) as {
       analysis: { problems: unknown[]; entrypoints: Record<string, unknown> };
     };
-    expect(Object.keys(report.analysis.entrypoints).sort()).toEqual(['.', './activity', './otel', './package.json']);
+    expect(Object.keys(report.analysis.entrypoints).sort()).toEqual([
+      '.',
+      './activity',
+      './otel',
+      './package.json',
+      './sqlite-store',
+    ]);
     expect(report.analysis.problems).toEqual([]);
     expect(result.code).toBe(0);
   });
@@ -225,7 +231,7 @@ describe('the packed tarball', () => {
 describe('consumer projects installed from the tarball', () => {
   interface ConsumerOutput {
     ok: boolean;
-    exports: { core: string[]; activity: string[]; otel: string[] };
+    exports: { core: string[]; activity: string[]; otel: string[]; sqliteStore: string[] };
   }
   const outputs = new Map<string, ConsumerOutput>();
 
@@ -236,11 +242,11 @@ describe('consumer projects installed from the tarball', () => {
     return output;
   }
 
-  it('CommonJS: require() works on Express 4, through a full session life cycle; otel loads without OpenTelemetry', async () => {
+  it('CommonJS: require() works on Express 4, through a full session life cycle on the SQLite session store; otel loads without OpenTelemetry', async () => {
     expect((await runApp('cjs', 'app.cjs')).ok).toBe(true);
   }, 30_000);
 
-  it('ESM: import works on Express 5, with pino, the SQLite activity store and the OpenTelemetry SDK', async () => {
+  it('ESM: import works on Express 5, with pino, the SQLite activity and session stores and the OpenTelemetry SDK', async () => {
     expect((await runApp('esm', 'app.js')).ok).toBe(true);
   }, 30_000);
 
@@ -255,6 +261,7 @@ describe('consumer projects installed from the tarball', () => {
     expect(undeclared(esm.exports.core, 'dist/index.d.ts')).toEqual([]);
     expect(undeclared(esm.exports.activity, 'dist/activity/index.d.ts')).toEqual([]);
     expect(undeclared(esm.exports.otel, 'dist/otel/index.d.ts')).toEqual([]);
+    expect(undeclared(esm.exports.sqliteStore, 'dist/sqlite-store/index.d.ts')).toEqual([]);
   }, 30_000);
 
   const resolutions = ['node16', 'bundler', 'node10'];
@@ -288,7 +295,7 @@ describe('consumer projects installed from the tarball', () => {
 
   it('TypeScript: the app uses every export of every entry point', () => {
     const app = ['app.ts', 'otel.ts'].map((file) => readFileSync(join(consumersDir, 'ts', 'src', file), 'utf8')).join();
-    const names = ['index', 'activity/index', 'otel/index'].flatMap((entry) =>
+    const names = ['index', 'activity/index', 'otel/index', 'sqlite-store/index'].flatMap((entry) =>
       declaredExports(join(pack().stage, `dist/${entry}.d.ts`)),
     );
     expect(names.length).toBeGreaterThan(40);

@@ -1,4 +1,5 @@
-// A small app that replaces the hand-written "session ID in logs and error pages" pattern.
+// A small app that replaces the hand-written "session ID in logs and error pages" pattern. Sessions and the
+// activity log live in one SQLite file, so users, their logical IDs and their timelines survive a restart.
 import express from 'express';
 import session from 'express-session';
 import { pino, type Logger } from 'pino';
@@ -14,6 +15,8 @@ import {
   sessionErrorHandler,
   sessionScopedKey,
 } from 'express-logical-session';
+import { SqlActivityStore } from 'express-logical-session/activity';
+import { SqliteSessionStore } from 'express-logical-session/sqlite-store';
 
 declare module 'express-session' {
   interface SessionData {
@@ -27,27 +30,39 @@ function auditTrail(action: string): string {
   return `${new Date().toISOString()} session=${currentSessionId() ?? '-'} ${action}`;
 }
 
-export function createApp(logger: Logger = pino()) {
+export interface ExampleOptions {
+  logger?: Logger;
+  /** The SQLite file for sessions and activity (`SESSION_DB`, default `var/sessions.db`), or `':memory:'`. */
+  database?: string;
+}
+
+export function createApp({
+  logger = pino(),
+  database = process.env.SESSION_DB ?? 'var/sessions.db',
+}: ExampleOptions = {}) {
+  const store = new SqliteSessionStore({ path: database });
+  const activity = new SqlActivityStore({ sqlite: database });
   const app = express();
   app.use(express.json());
   app.use(
     session({
+      store,
       secret: process.env.SESSION_SECRET ?? 'change-me-in-production',
       resave: false,
       saveUninitialized: false,
       cookie: { httpOnly: true, sameSite: 'lax' },
     }),
   );
-  app.use(
-    logicalSession({
-      idleTimeout: '30m',
-      logger,
-      exposeHeader: 'X-Session-Id',
-      hooks: {
-        onSessionStart: (event) => logger.info({ event }, 'a new visit began'),
-      },
-    }),
-  );
+  const sessions = logicalSession({
+    idleTimeout: '30m',
+    logger,
+    exposeHeader: 'X-Session-Id',
+    activity,
+    hooks: {
+      onSessionStart: (event) => logger.info({ event }, 'a new visit began'),
+    },
+  });
+  app.use(sessions);
 
   app.get('/', (req, res) => {
     res.json({ sessionId: getSessionId(req), info: getSessionInfo(req), user: req.session.user ?? null });
@@ -58,6 +73,11 @@ export function createApp(logger: Logger = pino()) {
     req.session.cart = [...(req.session.cart ?? []), item];
     logActivity(req, 'cart.add', { item });
     res.json({ cart: req.session.cart, audit: auditTrail('cart.add'), cacheKey: sessionScopedKey(req, 'cart') });
+  });
+
+  // What support sees for this session: its activity timeline, oldest first.
+  app.get('/activity', async (req, res) => {
+    res.json(await activity.timeline(getSessionId(req)));
   });
 
   app.post('/login', async (req, res) => {
@@ -82,5 +102,10 @@ export function createApp(logger: Logger = pino()) {
 
   // Users see { error, sessionId, message } and quote the ID to support; logs carry the same ID.
   app.use(sessionErrorHandler({ logger }));
-  return app;
+  // Shutdown: write the activity still buffered, then close the session file.
+  const close = async (): Promise<void> => {
+    await sessions.close();
+    await store.close();
+  };
+  return { app, close };
 }

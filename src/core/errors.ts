@@ -30,6 +30,12 @@ export const ErrorCodes = {
   STORE_FAILED: 'ERR_ELS_STORE_FAILED',
   /** A function of the library was called with an argument it cannot use. */
   INVALID_ARGUMENT: 'ERR_ELS_INVALID_ARGUMENT',
+  /** An optional peer dependency a module needs (better-sqlite3 for the SQLite session store) cannot be loaded. */
+  MISSING_DEPENDENCY: 'ERR_ELS_MISSING_DEPENDENCY',
+  /** The SQLite session store could not read or write its database; the SQLite error is the `cause`. */
+  STORE_UNAVAILABLE: 'ERR_ELS_STORE_UNAVAILABLE',
+  /** The SQLite session store cannot hold or read one session: its ID, its data or its stored row. */
+  INVALID_SESSION_RECORD: 'ERR_ELS_INVALID_SESSION_RECORD',
 } as const;
 
 /**

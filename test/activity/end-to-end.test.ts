@@ -4,7 +4,7 @@ import { afterAll, expect, it } from 'vitest';
 import { SqlActivityStore } from '../../src/activity/sql-store.js';
 import { logActivity, sessionErrorHandler } from '../../src/index.js';
 import { buildApp } from '../helpers/app.js';
-import { tempDir } from './temp-dir.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const dir = tempDir();
 afterAll(() => dir.remove());

@@ -6,9 +6,9 @@ import { SqlActivityStore } from '../../src/activity/sql-store.js';
 import { sqliteSchema } from '../../src/activity/sql-schema.js';
 import { describeStoreConformance, type StoreHarness } from './conformance.js';
 import { describeOutage } from './outage.js';
-import { readOnlySwitch } from './read-only.js';
+import { readOnlySwitch } from '../helpers/read-only.js';
 import { activity } from './records.js';
-import { tempDir } from './temp-dir.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 function sqliteHarness(): Promise<StoreHarness> {
   const dir = tempDir();

@@ -3,7 +3,7 @@
  * back late, while another request of the same session saves in between, must not write its old copy
  * over that save when it refreshes `lastActivityAt` or rotates the ID, and must not bring back a session
  * that was destroyed meanwhile. Also: an idle burst writes once per process, not once per request.
- * Run on every store the suite has: MemoryStore and Redis here, the SQLite store in its own suite.
+ * Run on every store the suite has: MemoryStore, the SQLite session store and Redis.
  */
 import express from 'express';
 import session, { MemoryStore, type Store } from 'express-session';
@@ -11,7 +11,10 @@ import { RedisStore } from 'connect-redis';
 import { createClient } from 'redis';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import { endSession, getSessionId, logicalSession } from '../../src/index.js';
+import { SqliteSessionStore } from '../../src/sqlite-store/index.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { createClock, SECRET } from '../helpers/app.js';
 import { requireRedis, type ServiceGate } from '../helpers/services.js';
 import { probeStore, type StoreProbe } from '../helpers/store-probe.js';
@@ -135,6 +138,18 @@ function describeLostWrites(name: string, gate: ServiceGate | undefined, makeSto
 describeLostWrites('MemoryStore', undefined, () =>
   Promise.resolve({ store: new MemoryStore(), close: () => Promise.resolve() }),
 );
+
+describeLostWrites('SQLite session store', undefined, () => {
+  const dir = tempDir('els-lost-writes-');
+  const store = new SqliteSessionStore({ path: join(dir.path, 'sessions.db') });
+  return Promise.resolve({
+    store,
+    async close() {
+      await store.close();
+      dir.remove();
+    },
+  });
+});
 
 const redis = requireRedis();
 describeLostWrites('Redis (connect-redis)', redis, async () => {

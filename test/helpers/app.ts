@@ -2,7 +2,14 @@ import express5 from 'express';
 import express4 from 'express4';
 import session, { MemoryStore, type SessionOptions, type Store } from 'express-session';
 import type { ErrorRequestHandler, Express, Request, RequestHandler, Router } from 'express';
-import { logicalSession, type LogicalSessionMiddleware, type LogicalSessionOptions } from '../../src/index.js';
+import {
+  currentSessionId,
+  getSessionId,
+  getSessionInfo,
+  logicalSession,
+  type LogicalSessionMiddleware,
+  type LogicalSessionOptions,
+} from '../../src/index.js';
 
 /** Both supported Express majors, for `describe.each`. */
 export const expressVersions = [
@@ -105,4 +112,29 @@ export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 /** Sends a supertest request now (supertest only sends when awaited) and returns its response promise. */
 export function send<T extends PromiseLike<unknown>>(test: T): Promise<Awaited<T>> {
   return Promise.resolve(test);
+}
+
+/**
+ * The routes most tests share: `GET /id` (the ID, the info and the ALS view), `GET /slow-read` (a
+ * read-only request that takes 300 ms), `POST /cart?item=` and `GET /cart` (app data in the session),
+ * `GET /untouched`.
+ */
+export function idRoutes(router: Router): void {
+  router.get('/id', (req, res) => {
+    res.json({ id: getSessionId(req), info: getSessionInfo(req), current: currentSessionId() });
+  });
+  router.get('/slow-read', async (req, res) => {
+    await delay(300);
+    res.json({ id: getSessionId(req) });
+  });
+  router.post('/cart', (req, res) => {
+    (req.session as unknown as { cart: string }).cart = req.query.item as string;
+    res.json({ id: getSessionId(req) });
+  });
+  router.get('/cart', (req, res) => {
+    res.json({ cart: (req.session as unknown as { cart?: string }).cart ?? null });
+  });
+  router.get('/untouched', (_req, res) => {
+    res.send('ok');
+  });
 }

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
 import { describeWith, requireRedis } from '../helpers/services.js';
 import { connectAdmin, deleteKeysUnder, testPrefix } from './helpers/keys.js';
-import { RoundRobinClient } from './helpers/round-robin-client.js';
+import { RoundRobinClient } from '../helpers/round-robin-client.js';
 
 const redis = requireRedis();
 

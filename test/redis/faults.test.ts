@@ -8,9 +8,9 @@ import { describeWith, requireRedisServerBinary } from '../helpers/services.js';
 import { startInProcessFleet, startProcessFleet, type Fleet } from './helpers/fleet.js';
 import { startLatencyProxy, type LatencyProxy } from './helpers/latency-proxy.js';
 import { startPrivateRedis, type PrivateRedis } from './helpers/redis-server.js';
-import { httpRequest, type HttpResult, type RoundRobinClient } from './helpers/round-robin-client.js';
+import { httpRequest, type HttpResult, type RoundRobinClient } from '../helpers/round-robin-client.js';
 import { failFastDefaults } from './helpers/client-options.js';
-import { waitFor } from './helpers/wait.js';
+import { waitFor } from '../helpers/wait.js';
 
 const server = requireRedisServerBinary();
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -6,9 +6,9 @@ import { afterEach, expect, it } from 'vitest';
 import { describeWith, requireRedis } from '../helpers/services.js';
 import { advanceClocks, type Instance } from './helpers/harness.js';
 import { startInProcessFleet, startProcessFleet, type Fleet } from './helpers/fleet.js';
-import { httpRequest, sessionIdOfCookie, type HttpResult } from './helpers/round-robin-client.js';
+import { httpRequest, sessionIdOfCookie, type HttpResult } from '../helpers/round-robin-client.js';
 import type { HookLog } from './helpers/app.js';
-import { waitFor } from './helpers/wait.js';
+import { waitFor } from '../helpers/wait.js';
 
 const redis = requireRedis();
 const MINUTE = 60_000;

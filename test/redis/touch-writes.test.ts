@@ -9,7 +9,7 @@ import { countCommands, type CommandCounts } from './helpers/commandstats.js';
 import { startInProcessFleet, type Fleet } from './helpers/fleet.js';
 import { advanceClocks } from './helpers/harness.js';
 import { startPrivateRedis, type PrivateRedis } from './helpers/redis-server.js';
-import type { RoundRobinClient } from './helpers/round-robin-client.js';
+import type { RoundRobinClient } from '../helpers/round-robin-client.js';
 
 const server = requireRedisServerBinary();
 const SECOND = 1_000;

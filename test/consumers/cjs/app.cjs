@@ -1,6 +1,9 @@
 'use strict';
 // A CommonJS app on Express 4 that uses the package exactly as `require` users do.
 const assert = require('node:assert/strict');
+const { mkdtempSync, rmSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
 const express = require('express');
 const session = require('express-session');
 const {
@@ -22,6 +25,7 @@ const {
 const activity = require('express-logical-session/activity');
 // No OpenTelemetry package is installed here: the otel entry still loads, and works on any span it is given.
 const otel = require('express-logical-session/otel');
+const sqliteStore = require('express-logical-session/sqlite-store');
 const { version } = require('express-logical-session/package.json');
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -32,11 +36,18 @@ async function main() {
     () => logicalSession({ idleTimeout: 'soon' }),
     (err) => err instanceof LogicalSessionError && err.code === ErrorCodes.INVALID_OPTION,
   );
-  // Both entry points share one LogicalSessionError class, so `instanceof` works for either.
+  // Every entry point shares one LogicalSessionError class, so `instanceof` works for any of them.
   assert.throws(
     () => new activity.SqlActivityStore({}),
     (err) => err instanceof LogicalSessionError && err.code === ErrorCodes.INVALID_OPTION,
   );
+  assert.throws(
+    () => new sqliteStore.SqliteSessionStore({ path: 'x.db', ttl: 'soon' }),
+    (err) => err instanceof LogicalSessionError && err.code === ErrorCodes.INVALID_OPTION,
+  );
+  // The CommonJS build loads better-sqlite3 synchronously, so the store is ready when constructed.
+  const dataDir = mkdtempSync(join(tmpdir(), 'els-consumer-cjs-'));
+  const store = new sqliteStore.SqliteSessionStore({ path: join(dataDir, 'sessions.db') });
 
   assert.throws(() => require.resolve('@opentelemetry/api'), /Cannot find module/);
   const processor = otel.sessionSpanProcessor();
@@ -53,7 +64,7 @@ async function main() {
   });
   const app = express();
   app.use(express.json());
-  app.use(session({ secret: 'consumer-cjs', resave: false, saveUninitialized: false }));
+  app.use(session({ store, secret: 'consumer-cjs', resave: false, saveUninitialized: false }));
   app.use(middleware);
   app.get('/', (req, res) => {
     logActivity(req, 'home.view');
@@ -134,9 +145,13 @@ async function main() {
     );
     assert.equal(middleware.stats.hookFailures, 0);
     assert.equal(typeof activity.createActivityDispatcher, 'function');
+    const stored = await new Promise((resolve, reject) => store.length((err, n) => (err ? reject(err) : resolve(n))));
+    assert.equal(stored, 0, 'login, restart and logout removed each session they replaced from the SQLite file');
     await processor.shutdown();
   } finally {
     server.close();
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
   }
   process.stdout.write(
     JSON.stringify({
@@ -145,6 +160,7 @@ async function main() {
         core: Object.keys(require('express-logical-session')).sort(),
         activity: Object.keys(activity).sort(),
         otel: Object.keys(otel).sort(),
+        sqliteStore: Object.keys(sqliteStore).sort(),
       },
     }),
   );

@@ -1,6 +1,9 @@
 // An ES module app on Express 5 with pino, the SQLite activity store and the OpenTelemetry 2.x SDK, used as
 // `import` users do.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { trace } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
@@ -13,6 +16,7 @@ import { pino } from 'pino';
 import * as core from 'express-logical-session';
 import * as activity from 'express-logical-session/activity';
 import * as otel from 'express-logical-session/otel';
+import * as sqliteStore from 'express-logical-session/sqlite-store';
 import {
   getSessionId,
   getSessionInfo,
@@ -51,9 +55,12 @@ const logRecords = new InMemoryLogRecordExporter();
 logs.setGlobalLoggerProvider(
   new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter: logRecords })] }),
 );
+// The ESM build loads better-sqlite3 through createRequire, synchronously: the store is ready at once.
+const dataDir = mkdtempSync(join(tmpdir(), 'els-consumer-esm-'));
+const sessions = new sqliteStore.SqliteSessionStore({ path: join(dataDir, 'sessions.db') });
 
 const app = express();
-app.use(session({ secret: 'consumer-esm', resave: false, saveUninitialized: false }));
+app.use(session({ store: sessions, secret: 'consumer-esm', resave: false, saveUninitialized: false }));
 app.use(middleware);
 app.get('/', (req, res) => {
   logActivity(req, 'search', { q: 'lamps' });
@@ -142,13 +149,23 @@ try {
     'session.start',
   ]);
   assert.equal(getSessionId.name, 'getSessionId');
+  const all = await new Promise((resolve, reject) => sessions.all((err, rows) => (err ? reject(err) : resolve(rows))));
+  assert.equal(Object.values(all).length, 1, 'the restarted session, keyed by its hash');
+  assert.match(Object.keys(all)[0], /^[0-9a-f]{64}$/);
 } finally {
   server.close();
   db.close();
+  await sessions.close();
+  rmSync(dataDir, { recursive: true, force: true });
 }
 process.stdout.write(
   JSON.stringify({
     ok: true,
-    exports: { core: Object.keys(core).sort(), activity: Object.keys(activity).sort(), otel: Object.keys(otel).sort() },
+    exports: {
+      core: Object.keys(core).sort(),
+      activity: Object.keys(activity).sort(),
+      otel: Object.keys(otel).sort(),
+      sqliteStore: Object.keys(sqliteStore).sort(),
+    },
   }),
 );

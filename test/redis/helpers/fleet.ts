@@ -14,7 +14,7 @@ import {
   type AdminClient,
   type StoredSession,
 } from './keys.js';
-import { RoundRobinClient, sessionIdOfCookie } from './round-robin-client.js';
+import { RoundRobinClient, sessionIdOfCookie } from '../../helpers/round-robin-client.js';
 import { readStored } from '../../../src/core/stored-form.js';
 
 export interface FleetOptions extends Omit<HarnessOptions, 'prefix'> {

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { buildApp, type HookLog, type InstanceConfig } from './app.js';
 import { connectAppClient, failFastDefaults, type FailFastSettings } from './client-options.js';
 import { serverHealth, type Health } from './health.js';
-import { httpRequest } from './round-robin-client.js';
+import { httpRequest } from '../../helpers/round-robin-client.js';
 
 export interface Instance {
   readonly name: string;

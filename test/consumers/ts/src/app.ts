@@ -1,4 +1,4 @@
-// A strict TypeScript app that uses every export of express-logical-session and its /activity entry.
+// A strict TypeScript app that uses every export of express-logical-session and its /activity and /sqlite-store entries.
 import Database from 'better-sqlite3';
 import express, { type NextFunction, type Request, type RequestHandler } from 'express';
 import session from 'express-session';
@@ -26,7 +26,15 @@ import {
   type ErrorCode,
   type LoggerLike,
   type LogicalSessionHooks,
+  type LifecycleEventName,
+  type LifecycleEvents,
+  type LifecycleListener,
   type LogicalSessionMiddleware,
+  type LogicalSessionModule,
+  type ModuleCore,
+  type RequestOf,
+  type SessionRotation,
+  type SessionTouch,
   type LogicalSessionOptions,
   type LogicalSessionStats,
   type MaybePromise,
@@ -68,6 +76,13 @@ import {
   type SqliteStatementLike,
   type TimelineOptions,
 } from 'express-logical-session/activity';
+import {
+  SqliteSessionStore,
+  type SqliteSessionDatabase,
+  type SqliteSessionStatement,
+  type SqliteSessionStoreCommonOptions,
+  type SqliteSessionStoreOptions,
+} from 'express-logical-session/sqlite-store';
 
 const logger = pino({ level: 'info' });
 const loggerLike: LoggerLike = logger;
@@ -118,6 +133,32 @@ const hooks: LogicalSessionHooks = {
   }),
 };
 
+/** A registry of its own: the sessions an admin banned end on their next request. */
+const banned = new Set<string>();
+const moves: SessionRotation[] = [];
+const touches: SessionTouch[] = [];
+const heard: LifecycleEventName[] = ['start', 'end', 'rotate', 'touch', 'activity'];
+const onEnd = (event: LifecycleEvents['end'], req: RequestOf<'end'>): void =>
+  logger.info({ sessionId: event.sessionId, withRequest: req !== undefined, heard: heard.length }, 'ended');
+const listener: LifecycleListener = {
+  name: 'ban-list',
+  end: onEnd,
+  rotate: (event) => void moves.push(event),
+  touch: (event) => void touches.push(event),
+};
+let core: ModuleCore | undefined;
+const banList: LogicalSessionModule = {
+  name: 'ban-list',
+  listener,
+  endReason: (sessionId) => (banned.has(sessionId) ? 'revoked' : undefined),
+  attach: (given) => {
+    core = given;
+  },
+};
+export function endBanned(sessionId: string): void {
+  core?.endSession(sessionId, 'expired', core.now());
+}
+
 const options: LogicalSessionOptions = {
   idleTimeout,
   absoluteTimeout: '12h',
@@ -126,7 +167,9 @@ const options: LogicalSessionOptions = {
   logger: loggerLike,
   exposeHeader: 'X-Session-Id',
   hooks,
+  hookTimeout: '500ms',
   activity: activityOptions,
+  registry: banList,
   now: Date.now,
 };
 export const middleware: LogicalSessionMiddleware = logicalSession(options);
@@ -135,9 +178,26 @@ async function audit(): Promise<number> {
   return Promise.resolve(currentSessionId()?.length ?? 0);
 }
 
+const sessionDb: SqliteSessionDatabase = new Database('sessions.db');
+const probe: SqliteSessionStatement = sessionDb.prepare('SELECT 1');
+const sessionCommon: SqliteSessionStoreCommonOptions = { table: 'web_sessions', ttl: '12h', cleanupInterval: false };
+const sessionOptions: SqliteSessionStoreOptions = { ...sessionCommon, db: sessionDb };
+export const sessionStores = [
+  new SqliteSessionStore(sessionOptions),
+  new SqliteSessionStore({ path: 'var/sessions.db' }),
+];
+export const probeRuns: number = probe.run().changes;
+
 export const app = express();
 app.use(express.json());
-app.use(session({ secret: process.env.SESSION_SECRET ?? 'dev only', resave: false, saveUninitialized: false }));
+app.use(
+  session({
+    store: sessionStores[1],
+    secret: process.env.SESSION_SECRET ?? 'dev only',
+    resave: false,
+    saveUninitialized: false,
+  }),
+);
 app.use(middleware);
 
 app.get('/me', async (req, res) => {
@@ -238,6 +298,9 @@ export function statsLine(): string {
 
 export async function shutdown(): Promise<void> {
   await middleware.close();
+  const pruned: number = await sessionStores[0]!.prune();
+  logger.info({ pruned }, 'sessions pruned');
+  await Promise.all(sessionStores.map((store) => store.close()));
 }
 
 // The package types `req.session.els`; the app cannot put anything else there.

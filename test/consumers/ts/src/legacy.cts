@@ -2,6 +2,7 @@
 import els = require('express-logical-session');
 import activity = require('express-logical-session/activity');
 import otel = require('express-logical-session/otel');
+import sqliteStore = require('express-logical-session/sqlite-store');
 import type { Request } from 'express';
 
 export function legacyHandlerId(req: Request): string {
@@ -13,3 +14,4 @@ export function legacyHandlerId(req: Request): string {
 export const defaultTable: string = activity.DEFAULT_ACTIVITY_TABLE;
 
 export const legacyProcessor: otel.SessionSpanProcessor = otel.sessionSpanProcessor({ lifecycleLogs: false });
+export const legacyStore: sqliteStore.SqliteSessionStore = new sqliteStore.SqliteSessionStore({ path: ':memory:' });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** A fresh directory under the OS temp dir, and a function that removes it with everything in it. */
-export function tempDir(prefix = 'els-activity-'): { path: string; remove: () => void } {
+export function tempDir(prefix = 'els-test-'): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }

@@ -11,14 +11,31 @@ export interface ReadOnlySwitch {
 
 const chattr = (flag: '+i' | '-i', paths: string[]): boolean => spawnSync('chattr', [flag, ...paths]).status === 0;
 
+function queryOnly(db: Database): ReadOnlySwitch {
+  return {
+    method: 'PRAGMA query_only',
+    apply: () => {
+      db.pragma('query_only = ON');
+    },
+    revert: () => {
+      db.pragma('query_only = OFF');
+    },
+  };
+}
+
 /**
  * With a rollback journal, every write transaction creates `<file>-journal` next to the database, so a
  * read-only file and directory make writes fail (SQLITE_CANTOPEN / SQLITE_READONLY) even on an open connection.
- * Root ignores permission bits, so as root the immutable attribute does the same; where `chattr` is not
- * supported, `query_only` stands in, failing writes with the same SQLITE_READONLY code.
+ * In WAL mode writes go to the `-wal` file the connection already holds open, which permission bits no longer
+ * guard; the immutable attribute does (SQLITE_IOERR_WRITE). Never on `-shm`: SQLite maps it into memory, and an
+ * immutable mapping kills the process with SIGBUS. Root ignores permission bits, so as root the immutable
+ * attribute is used in both modes; where neither works, `query_only` stands in, failing writes with
+ * SQLITE_READONLY.
  */
 export function readOnlySwitch(db: Database, file: string, dir: string): ReadOnlySwitch {
+  const wal = db.pragma('journal_mode', { simple: true }) === 'wal';
   if (process.getuid?.() !== 0) {
+    if (wal) return queryOnly(db);
     return {
       method: 'chmod',
       apply: () => {
@@ -31,24 +48,17 @@ export function readOnlySwitch(db: Database, file: string, dir: string): ReadOnl
       },
     };
   }
-  if (chattr('+i', [file, dir]) && chattr('-i', [file, dir])) {
+  const paths = wal ? [file, `${file}-wal`, dir] : [file, dir];
+  if (chattr('+i', paths) && chattr('-i', paths)) {
     return {
       method: 'chattr +i',
       apply: () => {
-        chattr('+i', [file, dir]);
+        chattr('+i', paths);
       },
       revert: () => {
-        chattr('-i', [file, dir]);
+        chattr('-i', paths);
       },
     };
   }
-  return {
-    method: 'PRAGMA query_only',
-    apply: () => {
-      db.pragma('query_only = ON');
-    },
-    revert: () => {
-      db.pragma('query_only = OFF');
-    },
-  };
+  return queryOnly(db);
 }

@@ -1,0 +1,4 @@
+import { CountingStore } from './helpers/app.js';
+import { describeStoreGuarantees } from './helpers/store-guarantees.js';
+
+describeStoreGuarantees('MemoryStore', () => new CountingStore());
