@@ -120,7 +120,8 @@ async function writeOnFreshCopy(
   change: EarlyChange,
   now: number,
 ): Promise<boolean> {
-  const loaded = readStored(req.session.els);
+  const loadedSession: LiveSession = req.session;
+  const loaded = readStored(loadedSession.els);
   try {
     await sessionCall((done) => req.session.reload(done));
   } catch (err) {
@@ -141,7 +142,12 @@ async function writeOnFreshCopy(
   if (fresh !== undefined && changedMeanwhile(loaded, fresh)) {
     const due = stillDue(runtime, state, change, fresh, at);
     adopt(state, fresh, false);
-    if (!due) return true;
+    if (!due) {
+      // Nothing to write. express-session would take the reloaded copy for a change of this request and
+      // save it at the end, over whatever lands meanwhile: the route gets the copy it loaded instead.
+      req.session = loadedSession;
+      return true;
+    }
   }
   apply(runtime, req, state, change, at);
   try {

@@ -35,6 +35,10 @@ function instance(store: Store, now: () => number) {
   app.use(session({ secret: SECRET, resave: false, saveUninitialized: false, store }));
   app.use(logicalSession({ now, idleTimeout: '30m', touchInterval: '1m' }));
   app.get('/id', (req, res) => res.json({ id: getSessionId(req) }));
+  app.get('/slow-id', async (req, res) => {
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    res.json({ id: getSessionId(req) });
+  });
   app.post('/cart', (req, res) => {
     req.session.basket = typeof req.query.item === 'string' ? req.query.item : '';
     res.json({ id: getSessionId(req) });
@@ -101,6 +105,25 @@ function describeLostWrites(name: string, gate: ServiceGate | undefined, makeSto
         expect(after.body.basket).toBe(`trial-${trial}`);
         expect(after.body.member).toBe('ada');
         expect(after.body.id).toBe(lateId);
+      }
+    });
+
+    it('keeps a later write when the late reader finds its change already made and writes nothing', async () => {
+      const { probe, clock, apps, newSession } = await setup();
+      for (let trial = 0; trial < TRIALS; trial++) {
+        const cookie = await newSession();
+        clock.advance(2 * MINUTE);
+        const issued = probe.delayNextRead(LATE_MS);
+        const late = Promise.resolve(request(apps[0]).get('/slow-id').set('Cookie', cookie));
+        await issued;
+        // The other instance touches first: the late reader reloads, finds the touch made, and writes nothing.
+        await request(apps[1]).post(`/cart?item=first-${trial}`).set('Cookie', cookie).expect(200);
+        await new Promise((resolve) => setTimeout(resolve, LATE_MS + 30));
+        // While the late reader is still in its route, another write lands.
+        await request(apps[1]).post(`/cart?item=second-${trial}`).set('Cookie', cookie).expect(200);
+        expect((await late).status).toBe(200);
+        const after = await request(apps[0]).get('/me').set('Cookie', cookie);
+        expect(after.body.basket).toBe(`second-${trial}`);
       }
     });
 
