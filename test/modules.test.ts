@@ -120,6 +120,8 @@ describe.each(expressVersions)('a registry module on $name', ({ express }) => {
     expect(records.filter((r) => r.type === 'session.end')).toEqual([
       expect.objectContaining({ sessionId: id, details: { reason: 'expired' } }),
     ]);
+    core!.recordActivity(id, 'session.signal', { signal: 'new-device' });
+    expect(records.at(-1)).toMatchObject({ sessionId: id, type: 'session.signal', details: { signal: 'new-device' } });
   });
 });
 

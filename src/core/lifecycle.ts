@@ -169,8 +169,11 @@ export function moduleCore(runtime: Runtime): ModuleCore {
     endSession: (sessionId, reason, at) => {
       emitSessionEnd(runtime, undefined, sessionId, reason, at);
     },
-    reportFailure: (message, err) => {
-      reportFailure(runtime, `express-logical-session: ${name}: ${message}`, err, { module: name });
+    recordActivity: (sessionId, type, details, req) => {
+      recordActivity(runtime, req, { eventId: randomId(), sessionId, type, details, at: now() });
+    },
+    reportFailure: (message, err, req) => {
+      reportFailure(runtime, `express-logical-session: ${name}: ${message}`, err, { module: name }, req);
     },
   };
 }

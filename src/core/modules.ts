@@ -1,3 +1,4 @@
+import type { Request } from 'express';
 import type { LifecycleListener } from './listeners.js';
 import type { SessionReason } from './events.js';
 
@@ -58,6 +59,11 @@ export interface ModuleCore {
    * hooks (with `req` undefined), the activity sinks and the listeners, once per process per session.
    */
   endSession(sessionId: string, reason: SessionReason, at: number): void;
+  /**
+   * Records an activity of a session (the registry's `session.signal`), as `logActivity` does: to the
+   * `onActivity` hook, the activity sinks and the listeners; `req` when a request caused it.
+   */
+  recordActivity(sessionId: string, type: string, details: Record<string, unknown> | undefined, req?: Request): void;
   /** Reports a failure of the module through the middleware's logger, scrubbed and never thrown. */
-  reportFailure(message: string, err: unknown): void;
+  reportFailure(message: string, err: unknown, req?: Request): void;
 }
