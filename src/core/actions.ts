@@ -3,6 +3,7 @@ import { sessionCookieName } from './cookies.js';
 import { ErrorCodes, LogicalSessionError } from './errors.js';
 import { emitSessionEnd, emitSessionStart, regenerateRequestScoped, restartState, rotate } from './lifecycle.js';
 import { materialize, persist, sessionCall, storeFailed } from './persistence.js';
+import { regenerateBySelf } from './regenerate.js';
 import { recordFailure, safeLog, type Runtime } from './runtime.js';
 import { stateOf, type LiveSession, type RequestState } from './session-state.js';
 
@@ -92,6 +93,7 @@ export function regenerateSessionId(req: Request, reason = 'regenerate'): string
 export async function restartSession(req: Request): Promise<string> {
   const { runtime, state, session } = requireLiveSession(req, 'restartSession');
   const wasAnnounced = !state.pending;
+  regenerateBySelf(req);
   await storeStep(
     'restartSession',
     sessionCall((done) => session.regenerate(done)),
@@ -126,6 +128,7 @@ export async function rotateSessionCookie(req: Request): Promise<void> {
   const data: Record<string, unknown> = Object.fromEntries(
     Object.entries(session).filter(([key]) => key !== 'cookie' && key !== 'els'),
   );
+  regenerateBySelf(req);
   await storeStep(
     'rotateSessionCookie',
     sessionCall((done) => session.regenerate(done)),

@@ -5,6 +5,7 @@ import { moduleCore } from './lifecycle.js';
 import { isExpressSession, sessionMiddlewareMounted } from './mounting.js';
 import { endAndStartOver, startNewSession } from './new-session.js';
 import { resolveOptions } from './options.js';
+import { watchRegenerates } from './regenerate.js';
 import { createRuntime, reportFailure, safeLog, type LogicalSessionStats, type Runtime } from './runtime.js';
 import { getState, requestScopedState, storedState, type LiveSession, type RequestState } from './session-state.js';
 import { readStored } from './stored-form.js';
@@ -61,6 +62,7 @@ export function logicalSession(options?: LogicalSessionOptions): LogicalSessionM
     const session = req.session as LiveSession | undefined;
     if (session && isExpressSession(session)) {
       runtime.sessionSeen = true;
+      watchRegenerates(runtime, req);
       prepare(runtime, req, res, next, session);
       return;
     }

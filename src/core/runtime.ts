@@ -67,6 +67,8 @@ export interface Runtime {
   sessionSeen: boolean;
   /** Lifecycle event IDs already fired, so a burst of requests fires one transition once. */
   readonly firedEvents: RecentMemory<true>;
+  /** The session store and passport session manager last seen, wrapped once each (regenerate.ts). */
+  readonly watched: { store: unknown; passport: unknown };
   /** The writes before the route this process leads (touches, rotations), so a burst writes each once. */
   readonly recentWrites: RecentMemory<LeadingWrite>;
 }
@@ -115,6 +117,7 @@ export function createRuntime(config: Configuration, extraListeners: readonly Li
     sessionSeen: false,
     firedEvents: new RecentMemory(RECENT_KEPT),
     recentWrites: new RecentMemory(RECENT_KEPT),
+    watched: { store: undefined, passport: undefined },
   };
 }
 
