@@ -11,8 +11,9 @@ export { logicalSession, type LogicalSessionMiddleware } from './core/middleware
 export { getSessionId, getSessionInfo, peekSessionId, sessionScopedKey } from './core/session-id.js';
 export { regenerateSessionId, restartSession, rotateSessionCookie, endSession } from './core/actions.js';
 export { currentSessionId } from './core/context.js';
+export { sessionScopedPath } from './core/scoped-path.js';
 export { logActivity } from './core/activity-log.js';
-export { sessionErrorHandler, type SessionErrorHandlerOptions } from './core/error-handler.js';
+export { notFoundHandler, sessionErrorHandler, type SessionErrorHandlerOptions } from './core/error-handler.js';
 export { LogicalSessionError, ErrorCodes, type ErrorCode } from './core/errors.js';
 export type { LogicalSessionStats } from './core/runtime.js';
 export type { StoredLogicalSession } from './core/stored-form.js';
@@ -24,6 +25,7 @@ export type {
   LoggerLike,
   LogicalSessionHooks,
   LogicalSessionOptions,
+  RequestLogger,
   MaybePromise,
   SessionInfo,
 } from './core/types.js';

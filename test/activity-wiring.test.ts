@@ -61,7 +61,8 @@ describe('logicalSession({ activity })', () => {
     const [start, step, error, end] = sink.records;
     expect(start!.details).toEqual({ reason: 'new' });
     expect(step!.details).toEqual({ step: 2 });
-    expect(error!.details).toEqual({ status: 500, message: 'Internal Server Error' });
+    // Where it happened, never the query string or the stack.
+    expect(error!.details).toEqual({ status: 500, message: 'Internal Server Error', method: 'GET', route: '/fail' });
     expect(JSON.stringify(error)).not.toContain('secret.js');
     expect(end!.details).toEqual({ reason: 'logout' });
   });

@@ -23,6 +23,13 @@ describe('examples/basic', () => {
       sessionId: id,
       message: 'Please contact support with this session ID',
     });
+    // A malformed body and an unknown route answer with the visitor's own ID.
+    const malformed = await agent.post('/cart').set('Content-Type', 'application/json').send('{"item":').expect(400);
+    expect(malformed.body.sessionId).toBe(id);
+    const missing = await agent.get('/nowhere').expect(404);
+    expect(missing.body).toMatchObject({ error: 'Not Found', sessionId: id });
+    const page = await agent.get('/boom').set('Accept', 'text/html').expect(500);
+    expect(page.text).toContain(id);
     const restarted = await agent.post('/start-over').expect(200);
     expect(restarted.body.sessionId).not.toBe(id);
     await agent.post('/logout').expect(200);

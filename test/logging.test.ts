@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { getSessionId, logActivity, sessionScopedKey, type ActivityRecord } from '../src/index.js';
 import { buildApp, createClock, expressVersions } from './helpers/app.js';
 import { captureLogger } from './helpers/log-capture.js';
+import { pinoActivitySink } from '../src/activity/index.js';
 
 type Logged = Record<string, unknown>;
 
@@ -71,11 +72,33 @@ describe.each(expressVersions)('logging and hooks on $name', ({ express }) => {
     expect(seen[1]).toMatchObject({ sessionId: res.body.id, details: { file: 'a.pdf' } });
     expect(seen[1]!.eventId).not.toBe(seen[0]!.eventId);
     expect(capture.records().filter((r) => r.msg === 'activity')).toEqual([
-      expect.objectContaining({ activity: 'upload', sessionId: res.body.id }),
+      expect.objectContaining({
+        sessionId: res.body.id,
+        activity: expect.objectContaining({ type: 'upload', details: { file: 'a.pdf' } }),
+      }),
     ]);
     expect(
       capture.records().filter((r) => /logActivity needs a non-empty string type/.test(String(r.msg))),
     ).toHaveLength(2);
+  });
+
+  it('writes one activity line per logActivity, in one shape, with the logger and a pino sink on it', async () => {
+    const capture = captureLogger('info');
+    const { app, middleware } = buildApp({
+      express,
+      options: { logger: capture.logger, activity: { sinks: [pinoActivitySink(capture.logger)], flushInterval: 5 } },
+      routes: (router) =>
+        router.post('/upload', (req, res) => {
+          logActivity(req, 'upload', { file: 'a.pdf' });
+          res.sendStatus(204);
+        }),
+    });
+    await request(app).post('/upload').expect(204);
+    await middleware.close();
+    const lines = capture.records().filter((r) => r.msg === 'activity');
+    const uploads = lines.filter((r) => (r.activity as { type?: string }).type === 'upload');
+    expect(uploads).toHaveLength(1);
+    expect(lines.every((r) => typeof r.activity === 'object')).toBe(true);
   });
 
   it('never fails or delays a request for a throwing, rejecting or hanging hook; failures are logged and counted', async () => {

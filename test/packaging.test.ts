@@ -7,7 +7,7 @@
  * `npm install --offline`, so nothing is downloaded and the run stays fast.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -226,6 +226,24 @@ describe('the packed tarball', () => {
     expect(report.analysis.problems).toEqual([]);
     expect(result.code).toBe(0);
   });
+});
+
+describe('an install from git', () => {
+  it('builds dist/ on its own: npm runs prepare when it packs a checkout that has no build', async () => {
+    // npm installs a git dependency by packing the clone, which runs `prepare`; this is that step.
+    const work = mkdtempSync(join(tmpdir(), 'els-git-install-'));
+    try {
+      const skipped = new Set(['.git', 'dist', 'coverage', '.tmp', 'docs/api', 'node_modules']);
+      cpSync(root, work, { recursive: true, filter: (src) => !skipped.has(relative(root, src)) });
+      symlinkSync(join(root, 'node_modules'), join(work, 'node_modules'));
+      const output = await mustRun('npm', ['pack', '--dry-run', '--json', '--loglevel=error'], work);
+      const [result] = JSON.parse(output.slice(output.indexOf('['))) as PackResult[];
+      const built = result!.files.map((file) => file.path).filter((path) => /^dist\/.*index\.(c?js)$/.test(path));
+      expect(built).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.cjs', 'dist/activity/index.js']));
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('consumer projects installed from the tarball', () => {

@@ -10,6 +10,7 @@ import {
   getSessionInfo,
   logActivity,
   logicalSession,
+  notFoundHandler,
   restartSession,
   rotateSessionCookie,
   sessionErrorHandler,
@@ -43,7 +44,6 @@ export function createApp({
   const store = new SqliteSessionStore({ path: database });
   const activity = new SqlActivityStore({ sqlite: database });
   const app = express();
-  app.use(express.json());
   app.use(
     session({
       store,
@@ -63,6 +63,9 @@ export function createApp({
     },
   });
   app.use(sessions);
+  // Body parsers after the session middlewares: a malformed body then gets a 400 that carries the
+  // visitor's own logical ID, not a one-request ID.
+  app.use(express.json());
 
   app.get('/', (req, res) => {
     res.json({ sessionId: getSessionId(req), info: getSessionInfo(req), user: req.session.user ?? null });
@@ -100,7 +103,9 @@ export function createApp({
     throw new Error('the database is on fire');
   });
 
-  // Users see { error, sessionId, message } and quote the ID to support; logs carry the same ID.
+  // A 404 and every error carry the ID: browsers get a small page, API clients
+  // { error, sessionId, message }; users quote the ID to support, and the logs carry the same ID.
+  app.use(notFoundHandler());
   app.use(sessionErrorHandler({ logger }));
   // Shutdown: write the activity still buffered, then close the session file.
   const close = async (): Promise<void> => {

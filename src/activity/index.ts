@@ -7,11 +7,12 @@
  * ```
  * @packageDocumentation
  */
-export type {
-  ActivityDispatcher,
-  ActivityDispatcherStats,
-  ActivityRecord,
-  ActivitySink,
+export {
+  LOGS_ACTIVITY,
+  type ActivityDispatcher,
+  type ActivityDispatcherStats,
+  type ActivityRecord,
+  type ActivitySink,
 } from '../core/activity-types.js';
 export { createActivityDispatcher } from '../core/dispatcher.js';
 export type { ActivityDispatcherLogger, ActivityDispatcherOptions } from '../core/activity-options.js';

@@ -1,4 +1,4 @@
-import type { ActivitySink } from '../core/activity-types.js';
+import { LOGS_ACTIVITY, type ActivitySink } from '../core/activity-types.js';
 import { invalidOption } from '../core/validation.js';
 import { toJsonSafe } from './serialize.js';
 
@@ -74,6 +74,7 @@ export function pinoActivitySink(logger: ActivityLogger, options: PinoActivitySi
     );
   }
   return {
+    [LOGS_ACTIVITY]: true,
     write(batch) {
       for (const record of batch) {
         const details = record.details === undefined ? undefined : toJsonSafe(record.details);

@@ -59,14 +59,17 @@ export function logActivity(req: Request, type: string, details?: Record<string,
     if (!runtime) return;
     const sessionId = state.context.sessionId;
     const normalized = snapshotDetails(details);
-    safeLog(runtime, 'info', { sessionId, activity: type, details: normalized }, 'activity');
-    recordActivity(runtime, req, {
-      eventId: randomId(),
-      sessionId,
-      type,
-      details: normalized,
-      at: runtime.config.now(),
-    });
+    const record = { eventId: randomId(), sessionId, type, details: normalized, at: runtime.config.now() };
+    // The shape pinoActivitySink writes, so that a log index sees one shape for `activity`.
+    if (runtime.logsActivity) {
+      safeLog(
+        runtime,
+        'info',
+        { sessionId, activity: { eventId: record.eventId, type, at: record.at, details: normalized } },
+        'activity',
+      );
+    }
+    recordActivity(runtime, req, record);
   } catch (err) {
     // getState is a WeakMap lookup: it cannot throw, whatever `req` turned out to be.
     reportFailure(getState(req)?.runtime, 'express-logical-session: logActivity failed', err, {}, req);

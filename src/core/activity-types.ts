@@ -21,6 +21,17 @@ export interface ActivityRecord {
 }
 
 /**
+ * Marks a sink that writes each record to a log (the pino sink): with one of them configured, the
+ * middleware's logger does not log activity a second time.
+ *
+ * @example
+ * ```ts
+ * const lineSink: ActivitySink = { [LOGS_ACTIVITY]: true, write: (batch) => batch.forEach((r) => console.log(r.type)) };
+ * ```
+ */
+export const LOGS_ACTIVITY: unique symbol = Symbol.for('express-logical-session.logs-activity');
+
+/**
  * Where activity records go. The core batches records and calls `write` off the request path.
  *
  * `write` may be sync or async; a throw or rejection is logged and counted, never seen by a request.
@@ -50,6 +61,8 @@ export interface ActivitySink {
   write(batch: readonly ActivityRecord[]): void | Promise<void>;
   /** Release resources; called once by the dispatcher's `close()` after the final flush. */
   close?(): void | Promise<void>;
+  /** `true` when the sink logs every record, as `pinoActivitySink` does: the core then logs none itself. */
+  readonly [LOGS_ACTIVITY]?: boolean;
 }
 
 /**

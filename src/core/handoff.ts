@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { runInContext } from './context.js';
+import { exposeToCors } from './headers.js';
 import { bindRequestLogger } from './logging.js';
 import { reportFailure, type Runtime } from './runtime.js';
 import type { RequestState } from './session-state.js';
@@ -8,7 +9,10 @@ import { writeBeforeRoute, type EarlyChange } from './transitions.js';
 /** Hands the request on to the route: the exposed header, `req.log`, and the AsyncLocalStorage context. */
 export function handOn(runtime: Runtime, req: Request, res: Response, next: NextFunction, state: RequestState): void {
   const header = runtime.config.exposeHeader;
-  if (header !== undefined) res.setHeader(header, state.context.sessionId);
+  if (header !== undefined) {
+    res.setHeader(header, state.context.sessionId);
+    if (runtime.config.corsExposeHeader) exposeToCors(res, header);
+  }
   if (runtime.config.logger) bindRequestLogger(req, runtime.config.logger, state.context);
   if (runtime.config.asyncContext) {
     runInContext(state.context, req, next);

@@ -6,7 +6,14 @@ import { isExpressSession, sessionMiddlewareMounted } from './mounting.js';
 import { endAndStartOver, startNewSession } from './new-session.js';
 import { resolveOptions } from './options.js';
 import { watchRegenerates } from './regenerate.js';
-import { createRuntime, reportFailure, safeLog, type LogicalSessionStats, type Runtime } from './runtime.js';
+import {
+  createRuntime,
+  registerRuntime,
+  reportFailure,
+  safeLog,
+  type LogicalSessionStats,
+  type Runtime,
+} from './runtime.js';
 import { getState, requestScopedState, storedState, type LiveSession, type RequestState } from './session-state.js';
 import { readStored } from './stored-form.js';
 import { askPolicy, needsRepair, timeoutReason } from './timeouts.js';
@@ -85,6 +92,7 @@ export function logicalSession(options?: LogicalSessionOptions): LogicalSessionM
     handOn(runtime, req, res, next, state);
   };
 
+  registerRuntime(middleware, runtime);
   return Object.assign(middleware, {
     stats: runtime.stats,
     close: async () => {

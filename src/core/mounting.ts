@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { runtimeOfMiddleware, type Runtime } from './runtime.js';
 import type { LiveSession } from './session-state.js';
 
 /** Whether `req.session` is express-session's (another middleware may have set a plain object). */
@@ -24,11 +25,23 @@ function stackOf(handler: unknown): readonly Layer[] {
   return Array.isArray(stack) ? (stack as Layer[]) : [];
 }
 
-function containsSession(handler: unknown, depth: number): boolean {
-  if (depth > 5) return false;
-  return stackOf(handler).some(
-    (layer) => layer.name === 'session' || (layer.handle !== handler && containsSession(layer.handle, depth + 1)),
-  );
+/** The first layer handle in the stack tree (depth-first, in order) that `matches`. */
+function findHandle(handler: unknown, matches: (layer: Layer) => boolean, depth: number): Layer | undefined {
+  if (depth > 5) return undefined;
+  for (const layer of stackOf(handler)) {
+    if (matches(layer)) return layer;
+    const inner = layer.handle !== handler ? findHandle(layer.handle, matches, depth + 1) : undefined;
+    if (inner !== undefined) return inner;
+  }
+  return undefined;
+}
+
+/** The request's Express app and its parents, innermost first. */
+function* appsOf(req: Request): Generator {
+  for (let app: unknown = (req as { app?: unknown }).app, hops = 0; app !== undefined && hops < 5; hops++) {
+    yield app;
+    app = (app as { parent?: unknown }).parent;
+  }
 }
 
 /**
@@ -41,9 +54,28 @@ function containsSession(handler: unknown, depth: number): boolean {
  */
 export function sessionMiddlewareMounted(req: Request): boolean {
   if ((req as { app?: unknown }).app === undefined) return true;
-  for (let app: unknown = req.app, hops = 0; app !== undefined && hops < 5; hops++) {
-    if (containsSession(app, 0)) return true;
-    app = (app as { parent?: unknown }).parent;
+  for (const app of appsOf(req)) {
+    if (findHandle(app, (layer) => layer.name === 'session', 0) !== undefined) return true;
   }
   return false;
+}
+
+const MOUNTED = new WeakMap<object, Runtime | null>();
+
+/**
+ * The runtime of the `logicalSession()` mounted in the request's app, for a request it did not see (an
+ * error raised before it ran, such as a session that failed to load). Looked up once per app.
+ */
+export function mountedRuntime(req: Request): Runtime | undefined {
+  for (const app of appsOf(req)) {
+    if (typeof app !== 'function' && (typeof app !== 'object' || app === null)) continue;
+    let found = MOUNTED.get(app);
+    if (found === undefined) {
+      const layer = findHandle(app, (candidate) => runtimeOfMiddleware(candidate.handle) !== undefined, 0);
+      found = runtimeOfMiddleware(layer?.handle) ?? null;
+      MOUNTED.set(app, found);
+    }
+    if (found !== null) return found;
+  }
+  return undefined;
 }

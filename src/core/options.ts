@@ -26,6 +26,7 @@ export interface Configuration {
   readonly lazy: boolean;
   readonly logger: LoggerLike | undefined;
   readonly exposeHeader: string | undefined;
+  readonly corsExposeHeader: boolean;
   readonly generateId: ((req: Request) => string) | undefined;
   readonly hooks: Readonly<LogicalSessionHooks>;
   readonly hookTimeout: number;
@@ -43,6 +44,7 @@ const OPTION_NAMES = optionNames({
   persist: true,
   logger: true,
   exposeHeader: true,
+  corsExposeHeader: true,
   generateId: true,
   hooks: true,
   hookTimeout: true,
@@ -113,12 +115,13 @@ const RESERVED_HEADERS = new Set([
   'upgrade',
 ]);
 
-function exposeHeader(value: unknown): string | undefined {
+/** The `exposeHeader` option, for `logicalSession()` and the error handlers alike. */
+export function exposeHeaderOption(caller: string, value: unknown): string | undefined {
   if (value === undefined || value === false) return undefined;
   if (value === true) return DEFAULT_HEADER;
   if (typeof value === 'string' && RESERVED_HEADERS.has(value.toLowerCase())) {
     throw invalidOption(
-      CALLER,
+      caller,
       'exposeHeader',
       value,
       `That header is reserved (framing, hop-by-hop or with a meaning of its own); use a header of your own such as '${DEFAULT_HEADER}'.`,
@@ -126,11 +129,19 @@ function exposeHeader(value: unknown): string | undefined {
   }
   if (typeof value === 'string' && HEADER_TOKEN.test(value)) return value;
   throw invalidOption(
-    CALLER,
+    caller,
     'exposeHeader',
     value,
     `Use a header name such as '${DEFAULT_HEADER}', true for that name, or false.`,
   );
+}
+
+function corsExposeHeader(value: unknown, header: string | undefined): boolean {
+  const fix =
+    "Pass true or false; true also needs exposeHeader, e.g. { exposeHeader: 'X-Session-Id', corsExposeHeader: true }.";
+  const cors = booleanOption(CALLER, 'corsExposeHeader', value, false, fix);
+  if (cors && header === undefined) throw invalidOption(CALLER, 'corsExposeHeader', value, fix);
+  return cors;
 }
 
 function hooks(value: unknown): Readonly<LogicalSessionHooks> {
@@ -187,6 +198,7 @@ export function resolveOptions(options: unknown, argumentCount: number): Configu
     fallback: DEFAULT_IDLE_TIMEOUT,
     allowFalse: true,
   });
+  const exposeHeader = exposeHeaderOption(CALLER, given.exposeHeader);
   const persist = given.persist ?? 'eager';
   if (persist !== 'eager' && persist !== 'lazy') {
     throw invalidOption(
@@ -205,7 +217,8 @@ export function resolveOptions(options: unknown, argumentCount: number): Configu
     touchInterval: touchInterval(given.touchInterval, idleTimeout),
     lazy: persist === 'lazy',
     logger: logger(given.logger),
-    exposeHeader: exposeHeader(given.exposeHeader),
+    exposeHeader,
+    corsExposeHeader: corsExposeHeader(given.corsExposeHeader, exposeHeader),
     generateId: functionOption(
       CALLER,
       'generateId',

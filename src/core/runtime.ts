@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { ActivityDispatcher } from './activity-types.js';
+import { LOGS_ACTIVITY, type ActivityDispatcher } from './activity-types.js';
 import { startDispatcher } from './dispatcher.js';
 import {
   activityListener,
@@ -59,6 +59,8 @@ export interface Runtime {
   readonly config: Configuration;
   readonly stats: LogicalSessionStats;
   readonly dispatcher: ActivityDispatcher | undefined;
+  /** Whether the middleware's logger writes a line per activity (not when a sink already logs them). */
+  readonly logsActivity: boolean;
   /** The registry's per-request question, when it asks one: end this logical session now? */
   readonly endReason: ((sessionId: string) => SessionReason | undefined) | undefined;
   /** Who hears each lifecycle event, in order: the user's hooks, the activity sinks, the modules, then diagnostics_channel. */
@@ -113,12 +115,28 @@ export function createRuntime(config: Configuration, extraListeners: readonly Li
     stats,
     dispatcher,
     listeners: compileListeners(listeners),
+    logsActivity:
+      config.logger !== undefined && !(config.activity?.sinks.some((sink) => sink[LOGS_ACTIVITY] === true) ?? false),
     endReason: config.registry?.endReason?.bind(config.registry),
     sessionSeen: false,
     firedEvents: new RecentMemory(RECENT_KEPT),
     recentWrites: new RecentMemory(RECENT_KEPT),
     watched: { store: undefined, passport: undefined },
   };
+}
+
+// Each middleware's runtime, so that code running where the middleware did not (the error handler of
+// a request whose session failed to load) can still find its configuration and sinks.
+const RUNTIMES = new WeakMap<object, Runtime>();
+
+/** Remembers which runtime a middleware function belongs to. */
+export function registerRuntime(middleware: object, runtime: Runtime): void {
+  RUNTIMES.set(middleware, runtime);
+}
+
+/** The runtime of a middleware function, if it is one of ours. */
+export function runtimeOfMiddleware(handler: unknown): Runtime | undefined {
+  return typeof handler === 'function' ? RUNTIMES.get(handler) : undefined;
 }
 
 /** Records an event ID; `false` when it was already fired in this process. */

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Request } from 'express';
 import type { ActivityOptions } from './activity-options.js';
 import type { ActivityRecord, ActivitySink } from './activity-types.js';
@@ -56,6 +57,30 @@ export interface LoggerLike {
   child(bindings: Record<string, unknown>): LoggerLike;
   /** When present, lets the library skip the per-request `debug` line cheaply when that level is off. */
   isLevelEnabled?(level: string): boolean;
+}
+
+/**
+ * The type of `req.log`: pino-http's `pino.Logger` when pino-http is installed (so the two declarations
+ * agree), else {@link LoggerLike}. `logicalSession({ logger })` makes it a child bound with `sessionId`.
+ *
+ * @example
+ * ```ts
+ * app.get('/orders', (req, res) => {
+ *   const log: RequestLogger = req.log;
+ *   log.info({ count: 3 }, 'listing orders'); // carries sessionId
+ * });
+ * ```
+ */
+export type RequestLogger = IncomingMessage extends { log: infer PinoHttpLogger } ? PinoHttpLogger : LoggerLike;
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- Express's request type lives in this namespace
+  namespace Express {
+    interface Request {
+      /** A logger bound with the logical `sessionId`, when `logicalSession()` has a `logger` (or pino-http's). */
+      log: RequestLogger;
+    }
+  }
 }
 
 /**
@@ -190,6 +215,13 @@ export interface LogicalSessionOptions {
    * session ID and a generation counter.
    */
   generateId?: (req: Request) => string;
+  /**
+   * Also list `exposeHeader` in `Access-Control-Expose-Headers`, so that a browser app on another origin
+   * can read the ID (mount `logicalSession()` after your CORS middleware). Needs `exposeHeader`.
+   * Defaults to `false`.
+   * @example `exposeHeader: 'X-Session-Id', corsExposeHeader: true`
+   */
+  corsExposeHeader?: boolean;
   /** Lifecycle hooks; see {@link LogicalSessionHooks}. */
   hooks?: LogicalSessionHooks;
   /**

@@ -41,7 +41,9 @@ it('answers "what happened in session X?" from a SQLite file filled by logicalSe
   expect(types).toEqual(['session.start', 'upload', 'workflow.step', 'workflow.step', 'error']);
   const summary = await reader.summary(sessionId);
   expect(summary).toMatchObject({ total: 5, counts: { upload: 1, 'workflow.step': 2, error: 1, 'session.start': 1 } });
-  expect(summary!.errors.map((entry) => entry.details)).toEqual([{ status: 500, message: 'Internal Server Error' }]);
+  expect(summary!.errors.map((entry) => entry.details)).toEqual([
+    { status: 500, message: 'Internal Server Error', method: 'GET', route: '/pay' },
+  ]);
   expect(JSON.stringify(summary)).not.toContain('card processor');
   await reader.close();
 });

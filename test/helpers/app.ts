@@ -77,8 +77,8 @@ export interface AppSetup {
   before?: RequestHandler[];
   /** Routes mounted after logicalSession(). */
   routes?: (router: Router) => void;
-  /** Error middleware mounted last. */
-  after?: ErrorRequestHandler[];
+  /** Middleware mounted last: a not-found handler, error handlers. */
+  after?: (ErrorRequestHandler | RequestHandler)[];
   /** Leave express-session out (misconfiguration tests). */
   withoutSession?: boolean;
 }

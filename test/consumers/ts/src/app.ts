@@ -16,7 +16,9 @@ import {
   regenerateSessionId,
   restartSession,
   rotateSessionCookie,
+  notFoundHandler,
   sessionErrorHandler,
+  sessionScopedPath,
   sessionScopedKey,
   type ActivityOptions,
   type ActivityRecord,
@@ -37,6 +39,7 @@ import {
   type SessionTouch,
   type LogicalSessionOptions,
   type LogicalSessionStats,
+  type RequestLogger,
   type MaybePromise,
   type SessionEndEvent,
   type SessionErrorHandlerOptions,
@@ -48,6 +51,7 @@ import {
 import {
   createActivityDispatcher,
   DEFAULT_ACTIVITY_TABLE,
+  LOGS_ACTIVITY,
   pinoActivitySink,
   postgresSchema,
   serializeDetails,
@@ -89,6 +93,7 @@ const loggerLike: LoggerLike = logger;
 
 /** An audit sink that forwards batches to a collector, made JSON-safe first. */
 const auditSink: ActivitySink = {
+  [LOGS_ACTIVITY]: false,
   async write(batch: readonly ActivityRecord[]): Promise<void> {
     const limits: SerializeLimits = { maxBytes: 16_384 };
     const body = batch.map((record) => ({ ...record, details: serializeDetails(record.details, limits) }));
@@ -258,6 +263,13 @@ const handlerOptions: SessionErrorHandlerOptions = {
   exposeErrors: false,
   logger: loggerLike,
 };
+app.get('/upload-target', (req, res) => {
+  const log: RequestLogger = req.log; // typed without pino-http
+  const target: string = sessionScopedPath(req, 'var/uploads', 'pending', 'a.pdf');
+  log.info({ target }, 'upload target');
+  res.json({ target });
+});
+app.use(notFoundHandler({ format: 'problem' }));
 app.use(sessionErrorHandler(handlerOptions));
 
 /** A dispatcher of its own, for a background job that records activity outside requests. */
