@@ -225,6 +225,20 @@ describe('without a logger', () => {
   });
 });
 
+describe('the quick start without SESSION_SECRET', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('says why every request fails', async () => {
+    const lines: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' ')));
+    const { app } = buildApp({ session: { secret: undefined as unknown as string }, after: [sessionErrorHandler()] });
+    app.set('env', 'development');
+    const res = await request(app).get('/');
+    expect(res.status).toBe(500);
+    expect(lines.join('\n')).toContain('secret option required for sessions');
+  });
+});
+
 describe('notFoundHandler() options', () => {
   it('are checked like sessionErrorHandler()’s, and the factory must be called', () => {
     expect(() => notFoundHandler({ format: 'xml' as 'json' })).toThrow(
