@@ -4,25 +4,10 @@ import createError from 'http-errors';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { getSessionId, getSessionInfo, sessionErrorHandler, type SessionErrorHandlerOptions } from '../src/index.js';
-import { bareRequest, buildApp, CountingStore, expressVersions } from './helpers/app.js';
+import { bareRequest, buildApp, CountingStore, expressVersions, FailingReadStore } from './helpers/app.js';
 import { captureLogger } from './helpers/log-capture.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** A store whose reads fail, as a store that is down does. */
-class FailingStore extends CountingStore {
-  failing = false;
-  override get(
-    sid: string,
-    callback: (err: unknown, session?: import('express-session').SessionData | null) => void,
-  ): void {
-    if (this.failing) {
-      callback(new Error('connect ECONNREFUSED 127.0.0.1:6379'));
-      return;
-    }
-    super.get(sid, callback);
-  }
-}
 
 describe.each(expressVersions)('sessionErrorHandler() on $name', ({ express }) => {
   function app(options?: SessionErrorHandlerOptions, store = new CountingStore()) {
@@ -121,7 +106,7 @@ describe.each(expressVersions)('sessionErrorHandler() on $name', ({ express }) =
   });
 
   it('still answers with a request-scoped UUID (503) when the store cannot load the session', async () => {
-    const store = new FailingStore();
+    const store = new FailingReadStore();
     const { app: server, capture } = app(undefined, store);
     const agent = request.agent(server);
     const id = (await agent.get('/id')).body.id as string;

@@ -14,23 +14,8 @@ import {
   type ActivityRecord,
   type ActivitySink,
 } from '../src/index.js';
-import { buildApp, CountingStore, expressVersions } from './helpers/app.js';
+import { buildApp, expressVersions, FailingReadStore } from './helpers/app.js';
 import { captureLogger } from './helpers/log-capture.js';
-
-/** A store whose reads fail, as a store that is down does. */
-class FailingStore extends CountingStore {
-  failing = false;
-  override get(
-    sid: string,
-    callback: (err: unknown, session?: import('express-session').SessionData | null) => void,
-  ): void {
-    if (this.failing) {
-      callback(new Error('connect ECONNREFUSED 127.0.0.1:6379'));
-      return;
-    }
-    super.get(sid, callback);
-  }
-}
 
 const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 
@@ -150,7 +135,7 @@ describe.each(expressVersions)('error pages on $name', ({ express }) => {
 
 describe.each(expressVersions)('while the session store is down, on $name', ({ express }) => {
   it('sends the request-scoped ID in exposeHeader (and to CORS), and records the error under it', async () => {
-    const store = new FailingStore();
+    const store = new FailingReadStore();
     const sink = collectingSink();
     const { app, middleware } = buildApp({
       express,

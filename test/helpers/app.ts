@@ -68,6 +68,18 @@ export class CountingStore extends MemoryStore {
   }
 }
 
+/** A store whose reads fail once `failing` is set, as a store that is down does. */
+export class FailingReadStore extends CountingStore {
+  failing = false;
+  override get(sid: string, callback: (err: unknown, session?: session.SessionData | null) => void): void {
+    if (this.failing) {
+      callback(new Error('connect ECONNREFUSED 127.0.0.1:6379'));
+      return;
+    }
+    super.get(sid, callback);
+  }
+}
+
 export interface AppSetup {
   express?: ExpressFactory;
   options?: LogicalSessionOptions;
