@@ -73,7 +73,7 @@ const NO_AUTHORIZE =
 function warnNoAuthorize(logger: SupportLogger | undefined): void {
   try {
     if (logger) logger.warn({ option: 'authorize' }, NO_AUTHORIZE);
-    else process.emitWarning(NO_AUTHORIZE, { code: 'ELS_SUPPORT_NO_AUTHORIZE' });
+    else process.emitWarning(NO_AUTHORIZE, { type: 'LogicalSessionWarning', code: 'ELS_SUPPORT_NO_AUTHORIZE' });
   } catch {
     // A broken logger must not stop the app from starting; the console refuses every request anyway.
   }

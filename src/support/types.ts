@@ -84,7 +84,9 @@ export interface SupportRegistryEntry {
  * ```
  */
 export interface SupportRegistry {
+  /** One live session, or `undefined`. */
   get(sessionId: string): SupportRegistryEntry | undefined | PromiseLike<SupportRegistryEntry | undefined>;
+  /** A user's live sessions, most recently active first. */
   list(userId: string): readonly SupportRegistryEntry[] | PromiseLike<readonly SupportRegistryEntry[]>;
   /** Resolves whether the session was live. */
   revoke(sessionId: string, reason?: string): boolean | PromiseLike<boolean>;
@@ -99,6 +101,7 @@ export interface SupportRegistry {
  * ```
  */
 export interface SupportLogger {
+  /** Called once, with the option's name and the message. */
   warn(obj: object, msg?: string): void;
 }
 
