@@ -52,7 +52,7 @@ function statements(table: string) {
     counts: `SELECT session_id, activity_type, COUNT(*)::int AS count FROM ${table}
       WHERE session_id = ANY($1::text[]) GROUP BY session_id, activity_type`,
     metrics: metricsSql(table, DIALECT),
-    // Its own parameter list: PostgreSQL refuses a parameter a statement does not use ($3 here).
+    // Bound with $1 and $2 only: PostgreSQL cannot type a parameter the statement never uses.
     typeCounts: typeCountsSql(table, DIALECT),
     successors: `SELECT session_id FROM ${table}
       WHERE activity_type = 'session.start' AND (details ->> 'previousId') = $1

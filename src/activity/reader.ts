@@ -1,3 +1,5 @@
+import type { Duration } from '../core/duration.js';
+
 /**
  * The read side of an activity store: what the support console and other tools need to answer "what
  * happened in session X?". `SqlActivityStore` implements it on SQLite and PostgreSQL; a team that keeps
@@ -148,7 +150,7 @@ export interface MetricsOptions {
    * How long a session stays live after an event: use `logicalSession()`'s `idleTimeout`. Milliseconds or a
    * duration string. Defaults to `'30m'`, its default.
    */
-  idleTimeout?: number | string;
+  idleTimeout?: Duration;
 }
 
 /**

@@ -20,6 +20,26 @@ export function page(title: string, paths: ConsolePaths, body: HtmlValue): SafeH
     </html> `;
 }
 
+/** A column heading; `numeric` right-aligns the heading like the figures below it. */
+export type Heading = string | { readonly numeric: string };
+
+/** A table of the console: headings, then the rows as given. `figures` keeps it as narrow as its content. */
+export function table(headings: readonly Heading[], rows: HtmlValue, kind?: 'figures'): SafeHtml {
+  const cells = headings.map((heading) =>
+    typeof heading === 'string' ? html`<th>${heading}</th>` : html`<th class="n">${heading.numeric}</th>`,
+  );
+  return html`<table class="${kind ?? ''}">
+    <thead>
+      <tr>
+        ${cells}
+      </tr>
+    </thead>
+    <tbody>
+      ${rows}
+    </tbody>
+  </table>`;
+}
+
 /** A short page for an answer without content: 400, 403, 404, 405. */
 export function messagePage(title: string, message: string, paths: ConsolePaths): SafeHtml {
   return page(

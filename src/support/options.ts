@@ -40,31 +40,14 @@ export interface SupportConfiguration {
   readonly now: () => number;
 }
 
-function activityOf(value: unknown): ActivityReader {
-  if (hasMethods(value, ['timeline', 'summary', 'sessions'])) return value as ActivityReader;
-  throw invalidOption(
-    CALLER,
-    'activity',
-    value,
-    'Pass the activity store (new SqlActivityStore(...)) or any reader with timeline(), summary() and sessions().',
-  );
+/** The value when it has every method the console calls, else the error saying what to pass. */
+function methodsOption(option: string, value: unknown, methods: readonly string[], fix: string): unknown {
+  if (hasMethods(value, methods)) return value;
+  throw invalidOption(CALLER, option, value, fix);
 }
 
-function registryOf(value: unknown): SupportRegistry | undefined {
-  if (value === undefined) return undefined;
-  if (hasMethods(value, ['get', 'list', 'revoke'])) return value as SupportRegistry;
-  throw invalidOption(
-    CALLER,
-    'registry',
-    value,
-    'Pass the registry of express-logical-session/registry, or an object with get(), list() and revoke().',
-  );
-}
-
-function loggerOf(value: unknown): SupportLogger | undefined {
-  if (value === undefined || hasMethods(value, ['warn'])) return value as SupportLogger | undefined;
-  throw invalidOption(CALLER, 'logger', value, 'Pass a pino logger, or anything with a warn() method.');
-}
+const REGISTRY_FIX =
+  'Pass the registry of express-logical-session/registry, or an object with get(), list() and revoke().';
 
 const NO_AUTHORIZE =
   'supportRouter(): no `authorize` option, so every route answers 403. Pass one, e.g. ' +
@@ -84,13 +67,29 @@ export function resolveSupportOptions(options: unknown, argumentCount: number): 
   assertCalled('supportRouter', options, argumentCount);
   const given = optionsObject(CALLER, options, EXAMPLE);
   rejectUnknown(CALLER, 'option', given, OPTION_NAMES);
-  const activity = activityOf(given.activity);
+  const activity = methodsOption(
+    'activity',
+    given.activity,
+    ['timeline', 'summary', 'sessions'],
+    'Pass the activity store (new SqlActivityStore(...)) or any reader with timeline(), summary() and sessions().',
+  ) as ActivityReader;
   const authorize = functionOption(CALLER, 'authorize', given.authorize, EXAMPLE) as SupportAuthorize | undefined;
-  const logger = loggerOf(given.logger);
+  const logger =
+    given.logger === undefined
+      ? undefined
+      : (methodsOption(
+          'logger',
+          given.logger,
+          ['warn'],
+          'Pass a pino logger, or anything with a warn() method.',
+        ) as SupportLogger);
   const now = functionOption(CALLER, 'now', given.now, '() => Date.now()') as (() => number) | undefined;
   const config: SupportConfiguration = {
     activity,
-    registry: registryOf(given.registry),
+    registry:
+      given.registry === undefined
+        ? undefined
+        : (methodsOption('registry', given.registry, ['get', 'list', 'revoke'], REGISTRY_FIX) as SupportRegistry),
     authorize,
     idleTimeout: durationOption(CALLER, 'idleTimeout', given.idleTimeout, { fallback: 30 * 60_000 }) as number,
     authorizeTimeout: durationOption(CALLER, 'authorizeTimeout', given.authorizeTimeout, {

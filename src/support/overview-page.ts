@@ -1,7 +1,7 @@
 import type { ActivityMetrics } from '../activity/reader.js';
 import { formatDuration, timeHtml } from './format.js';
 import { html, type SafeHtml } from './html.js';
-import { page } from './layout.js';
+import { page, table } from './layout.js';
 import type { OverviewView } from './overview.js';
 import type { ConsolePaths } from './paths.js';
 import { sessionLink } from './session-page.js';
@@ -68,31 +68,9 @@ function figures(view: OverviewView): SafeHtml {
         <td class="n">${countOf(last7d.counts, type)}</td>
       </tr>`,
   );
-  return html`<table class="figures">
-      <thead>
-        <tr>
-          <th></th>
-          <th class="n">Last 24 hours</th>
-          <th class="n">Last 7 days</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${rows}
-      </tbody>
-    </table>
+  return html`${table(['', { numeric: 'Last 24 hours' }, { numeric: 'Last 7 days' }], rows, 'figures')}
     <h2>Events by type</h2>
-    <table class="figures">
-      <thead>
-        <tr>
-          <th>Type</th>
-          <th class="n">Last 24 hours</th>
-          <th class="n">Last 7 days</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${types}
-      </tbody>
-    </table>`;
+    ${table(['Type', { numeric: 'Last 24 hours' }, { numeric: 'Last 7 days' }], types, 'figures')}`;
 }
 
 function recentErrors(view: OverviewView, paths: ConsolePaths): SafeHtml {
@@ -105,18 +83,7 @@ function recentErrors(view: OverviewView, paths: ConsolePaths): SafeHtml {
         <td>${timeHtml(session.lastSeen, view.generatedAt)}</td>
       </tr>`,
   );
-  return html`<table>
-    <thead>
-      <tr>
-        <th>Session</th>
-        <th class="n">Errors</th>
-        <th>Last seen</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${rows}
-    </tbody>
-  </table>`;
+  return table(['Session', { numeric: 'Errors' }, 'Last seen'], rows);
 }
 
 /** The front page: the lookup field above the overview. */

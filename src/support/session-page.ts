@@ -1,6 +1,6 @@
 import { formatDuration, timeHtml } from './format.js';
 import { html, type SafeHtml } from './html.js';
-import { page } from './layout.js';
+import { page, table } from './layout.js';
 import type { ConsolePaths } from './paths.js';
 import type { DeviceView } from './registry-entry.js';
 import type { SessionErrorView, SessionView, TimelineEntryView } from './session-view.js';
@@ -97,21 +97,10 @@ function errors(view: SessionView, now: number): SafeHtml {
     return html`<h2>Errors</h2>
       <p class="muted">No error was recorded.</p>`;
   return html`<h2>Errors (${view.errors.length})</h2>
-    <table>
-      <thead>
-        <tr>
-          <th>Time</th>
-          <th class="n">Status</th>
-          <th>Method</th>
-          <th>Route</th>
-          <th>Request ID</th>
-          <th>Message</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${view.errors.map((error) => errorRow(error, now))}
-      </tbody>
-    </table>`;
+    ${table(
+      ['Time', { numeric: 'Status' }, 'Method', 'Route', 'Request ID', 'Message'],
+      view.errors.map((error) => errorRow(error, now)),
+    )}`;
 }
 
 function counts(view: SessionView): SafeHtml {
@@ -123,17 +112,7 @@ function counts(view: SessionView): SafeHtml {
       </tr>`,
   );
   return html`<h2>Events by type (${view.total})</h2>
-    <table class="figures">
-      <thead>
-        <tr>
-          <th>Type</th>
-          <th class="n">Count</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${rows}
-      </tbody>
-    </table>`;
+    ${table(['Type', { numeric: 'Count' }], rows, 'figures')}`;
 }
 
 function entryRow(entry: TimelineEntryView, now: number): SafeHtml {
@@ -156,18 +135,10 @@ function timeline(view: SessionView, context: SessionPageContext): SafeHtml {
   const entries = view.timeline.entries;
   return html`<h2>Timeline</h2>
     ${pager(view, context)}
-    <table>
-      <thead>
-        <tr>
-          <th>Time</th>
-          <th>Type</th>
-          <th>Details</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${entries.map((entry) => entryRow(entry, context.now))}
-      </tbody>
-    </table>
+    ${table(
+      ['Time', 'Type', 'Details'],
+      entries.map((entry) => entryRow(entry, context.now)),
+    )}
     ${pager(view, context)}`;
 }
 

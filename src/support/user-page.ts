@@ -1,6 +1,6 @@
 import { timeHtml } from './format.js';
 import { html, type SafeHtml } from './html.js';
-import { page } from './layout.js';
+import { page, table } from './layout.js';
 import type { ConsolePaths } from './paths.js';
 import type { RegistryEntryView } from './registry-entry.js';
 import { sessionLink } from './session-page.js';
@@ -41,21 +41,10 @@ export function userPage(view: UserView, paths: ConsolePaths, now: number): Safe
   const body =
     view.sessions.length === 0
       ? html`<p class="muted">This user has no live session.</p>`
-      : html`<table>
-          <thead>
-            <tr>
-              <th>Session</th>
-              <th>Device</th>
-              <th>Network</th>
-              <th>Started</th>
-              <th>Last activity</th>
-              <th></th>
-            </tr>
-          </thead>
-          <tbody>
-            ${view.sessions.map((entry) => sessionRow(entry, paths, now))}
-          </tbody>
-        </table>`;
+      : table(
+          ['Session', 'Device', 'Network', 'Started', 'Last activity', ''],
+          view.sessions.map((entry) => sessionRow(entry, paths, now)),
+        );
   return page(
     `User ${view.userId}`,
     paths,

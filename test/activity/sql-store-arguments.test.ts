@@ -48,7 +48,10 @@ describe('SqlActivityStore options and query arguments', () => {
     ['metrics without since', (store: SqlActivityStore) => store.metrics({} as never)],
     ['metrics with until before since', (store: SqlActivityStore) => store.metrics({ since: 2000, until: 1000 })],
     ['metrics with an empty period', (store: SqlActivityStore) => store.metrics({ since: 1000, until: 1000 })],
-    ['metrics with a bad idleTimeout', (store: SqlActivityStore) => store.metrics({ since: 0, idleTimeout: 'soon' })],
+    [
+      'metrics with a bad idleTimeout',
+      (store: SqlActivityStore) => store.metrics({ since: 0, idleTimeout: 'soon' as never }),
+    ],
     ['metrics with a zero idleTimeout', (store: SqlActivityStore) => store.metrics({ since: 0, idleTimeout: 0 })],
     ['successors of an empty ID', (store: SqlActivityStore) => store.successors('')],
   ])('rejects %s with ERR_ELS_INVALID_ARGUMENT', async (_, query) => {
