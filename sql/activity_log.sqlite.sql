@@ -12,3 +12,5 @@ CREATE TABLE IF NOT EXISTS activity_log (
 );
 CREATE INDEX IF NOT EXISTS activity_log_session_idx ON activity_log (session_id, occurred_at);
 CREATE INDEX IF NOT EXISTS activity_log_occurred_at_idx ON activity_log (occurred_at);
+CREATE INDEX IF NOT EXISTS activity_log_previous_idx ON activity_log (json_extract(details, '$.previousId'))
+  WHERE activity_type = 'session.start';

@@ -222,6 +222,7 @@ describe('the packed tarball', () => {
       './otel',
       './package.json',
       './sqlite-store',
+      './support',
     ]);
     expect(report.analysis.problems).toEqual([]);
     expect(result.code).toBe(0);
@@ -249,7 +250,7 @@ describe('an install from git', () => {
 describe('consumer projects installed from the tarball', () => {
   interface ConsumerOutput {
     ok: boolean;
-    exports: { core: string[]; activity: string[]; otel: string[]; sqliteStore: string[] };
+    exports: { core: string[]; activity: string[]; otel: string[]; sqliteStore: string[]; support: string[] };
   }
   const outputs = new Map<string, ConsumerOutput>();
 
@@ -260,11 +261,11 @@ describe('consumer projects installed from the tarball', () => {
     return output;
   }
 
-  it('CommonJS: require() works on Express 4, through a full session life cycle on the SQLite session store; otel loads without OpenTelemetry', async () => {
+  it('CommonJS: require() works on Express 4, through a full session life cycle on the SQLite session store, with the support console; otel loads without OpenTelemetry', async () => {
     expect((await runApp('cjs', 'app.cjs')).ok).toBe(true);
   }, 30_000);
 
-  it('ESM: import works on Express 5, with pino, the SQLite activity and session stores and the OpenTelemetry SDK', async () => {
+  it('ESM: import works on Express 5, with pino, the SQLite activity and session stores, the support console and the OpenTelemetry SDK', async () => {
     expect((await runApp('esm', 'app.js')).ok).toBe(true);
   }, 30_000);
 
@@ -280,6 +281,7 @@ describe('consumer projects installed from the tarball', () => {
     expect(undeclared(esm.exports.activity, 'dist/activity/index.d.ts')).toEqual([]);
     expect(undeclared(esm.exports.otel, 'dist/otel/index.d.ts')).toEqual([]);
     expect(undeclared(esm.exports.sqliteStore, 'dist/sqlite-store/index.d.ts')).toEqual([]);
+    expect(undeclared(esm.exports.support, 'dist/support/index.d.ts')).toEqual([]);
   }, 30_000);
 
   const resolutions = ['node16', 'bundler', 'node10'];
@@ -312,8 +314,10 @@ describe('consumer projects installed from the tarball', () => {
   );
 
   it('TypeScript: the app uses every export of every entry point', () => {
-    const app = ['app.ts', 'otel.ts'].map((file) => readFileSync(join(consumersDir, 'ts', 'src', file), 'utf8')).join();
-    const names = ['index', 'activity/index', 'otel/index', 'sqlite-store/index'].flatMap((entry) =>
+    const app = ['app.ts', 'otel.ts', 'support.ts']
+      .map((file) => readFileSync(join(consumersDir, 'ts', 'src', file), 'utf8'))
+      .join();
+    const names = ['index', 'activity/index', 'otel/index', 'sqlite-store/index', 'support/index'].flatMap((entry) =>
       declaredExports(join(pack().stage, `dist/${entry}.d.ts`)),
     );
     expect(names.length).toBeGreaterThan(40);

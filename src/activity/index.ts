@@ -28,7 +28,9 @@ export { DEFAULT_ACTIVITY_TABLE, postgresSchema, sqliteSchema } from './sql-sche
 export { serializeDetails, toJsonSafe, TRUNCATED_KEY, type SerializeLimits } from './serialize.js';
 export type {
   ActivityEntry,
+  ActivityMetrics,
   ActivityReader,
+  MetricsOptions,
   SessionListItem,
   SessionsOptions,
   SessionSummary,

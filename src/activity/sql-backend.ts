@@ -35,6 +35,30 @@ export interface CountRow {
   readonly count: number | string;
 }
 
+/** The figures of a period, one row; see `metrics-sql.ts` for their definitions. */
+export interface MetricsRow {
+  readonly sessions_started: number | string;
+  readonly sessions_seen: number | string;
+  readonly active_at_end: number | string;
+  readonly mean_duration: number | string | null;
+  readonly median_duration: number | string | null;
+  readonly peak_concurrent: number | string;
+  readonly unique_users: number | string;
+}
+
+/** The period of a metrics query, epoch ms, and how long an event keeps its session live. */
+export interface MetricsQuery {
+  readonly since: number;
+  readonly until: number;
+  readonly idle: number;
+}
+
+/** One (type, count) pair of a period. */
+export interface TypeCountRow {
+  readonly activity_type: string;
+  readonly count: number | string;
+}
+
 /** Bounds of an entries query; `type` narrows it to one activity type. */
 export interface EntriesQuery {
   readonly sessionId: string;
@@ -57,9 +81,14 @@ export interface SqlBackend {
   insert(rows: readonly StoredRow[]): Promise<void>;
   /** Newest first, at most `limit`. */
   entries(query: EntriesQuery): Promise<EntryRow[]>;
-  spans(since: number, limit: number): Promise<SpanRow[]>;
+  /** Sessions with an event (an `error` event when `withErrors`) at or after `since`, most recently seen first. */
+  spans(since: number, limit: number, withErrors: boolean): Promise<SpanRow[]>;
   span(sessionId: string): Promise<SpanRow | undefined>;
   counts(sessionIds: readonly string[]): Promise<CountRow[]>;
+  metrics(query: MetricsQuery): Promise<MetricsRow>;
+  typeCounts(query: MetricsQuery): Promise<TypeCountRow[]>;
+  /** Sessions whose `session.start` names `sessionId` as `previousId`. */
+  successors(sessionId: string): Promise<string[]>;
   close(): Promise<void>;
 }
 

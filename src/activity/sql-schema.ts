@@ -9,7 +9,8 @@
 export const DEFAULT_ACTIVITY_TABLE = 'activity_log';
 
 /**
- * SQLite DDL for the activity table and its indexes; `sql/activity_log.sqlite.sql` is this with the default name.
+ * SQLite DDL for the activity table and its indexes (`_previous_idx` finds the session that continues one,
+ * for the support console's chain); `sql/activity_log.sqlite.sql` is this with the default name.
  *
  * @example
  * ```ts
@@ -27,6 +28,8 @@ export function sqliteSchema(table: string): string {
 );
 CREATE INDEX IF NOT EXISTS ${table}_session_idx ON ${table} (session_id, occurred_at);
 CREATE INDEX IF NOT EXISTS ${table}_occurred_at_idx ON ${table} (occurred_at);
+CREATE INDEX IF NOT EXISTS ${table}_previous_idx ON ${table} (json_extract(details, '$.previousId'))
+  WHERE activity_type = 'session.start';
 `;
 }
 
@@ -49,5 +52,7 @@ export function postgresSchema(table: string): string {
 );
 CREATE INDEX IF NOT EXISTS ${table}_session_idx ON ${table} (session_id, occurred_at);
 CREATE INDEX IF NOT EXISTS ${table}_occurred_at_idx ON ${table} (occurred_at);
+CREATE INDEX IF NOT EXISTS ${table}_previous_idx ON ${table} ((details ->> 'previousId'))
+  WHERE activity_type = 'session.start';
 `;
 }

@@ -1,13 +1,18 @@
 import type { ActivityRecord, ActivitySink } from '../core/activity-types.js';
 import { booleanOption, integerOption, invalidArgument, invalidOption, tableNameOption } from '../core/validation.js';
+import { USER_LINK_TYPE } from './metrics-sql.js';
 import { postgresBackend } from './postgres-backend.js';
-import { serializeDetails, storableString, truncateString } from './serialize.js';
-import { MAX_ROW_ID, MAX_TIME, type CountRow, type EntryRow, type SqlBackend, type StoredRow } from './sql-backend.js';
+import { beforeIdOf, durationOf, flagOf, limitOf, sessionIdOf, timeOf } from './query-arguments.js';
+import { countsBySession, detailOf, keyText, toEntry, toMetrics } from './rows.js';
+import { serializeDetails } from './serialize.js';
+import { MAX_ROW_ID, MAX_TIME, type SqlBackend, type StoredRow } from './sql-backend.js';
 import { DEFAULT_ACTIVITY_TABLE } from './sql-schema.js';
-import { sqliteBackend } from './sqlite-backend.js';
+import { openSqliteFile, sqliteBackend } from './sqlite-backend.js';
 import type {
   ActivityEntry,
+  ActivityMetrics,
   ActivityReader,
+  MetricsOptions,
   SessionListItem,
   SessionsOptions,
   SessionSummary,
@@ -15,88 +20,10 @@ import type {
 } from './reader.js';
 import type { SqlActivityStoreOptions, SqliteDatabaseLike } from './store-types.js';
 
-// Bounded so one bad caller cannot bloat the index, which every query of the table walks.
-const MAX_KEY_LENGTH = 200;
 const MAX_ERRORS_IN_SUMMARY = 100;
+const DEFAULT_IDLE_TIMEOUT = 30 * 60_000;
 
 const CALLER = 'new SqlActivityStore()';
-
-function limitOf(value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 1000) return value;
-  throw invalidArgument('SqlActivityStore query', 'limit', value, 'Use a whole number from 1 to 1000.');
-}
-
-function timeOf(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  const ms = value instanceof Date ? value.getTime() : value;
-  if (typeof ms === 'number' && Number.isFinite(ms)) return Math.trunc(ms);
-  throw invalidArgument('SqlActivityStore query', name, value, 'Use epoch milliseconds or a Date.');
-}
-
-function sessionIdOf(value: unknown): string {
-  if (typeof value === 'string' && value !== '') return value;
-  throw invalidArgument(
-    'SqlActivityStore query',
-    'sessionId',
-    value,
-    'Pass the logical session ID string, e.g. from getSessionId(req).',
-  );
-}
-
-function keyText(value: unknown): string {
-  let text: string;
-  try {
-    text = typeof value === 'string' ? value : String(value);
-  } catch {
-    text = '[unprintable]';
-  }
-  return storableString(truncateString(text, MAX_KEY_LENGTH));
-}
-
-function parseDetails(raw: unknown): unknown {
-  if (typeof raw !== 'string') return raw ?? null;
-  try {
-    return JSON.parse(raw) as unknown;
-  } catch {
-    return { unreadable: raw.slice(0, 200) };
-  }
-}
-
-function toEntry(row: EntryRow): ActivityEntry {
-  return {
-    id: row.row_id,
-    eventId: row.event_id,
-    type: row.activity_type,
-    details: parseDetails(row.details),
-    at: Number(row.at),
-  };
-}
-
-function countsBySession(rows: readonly CountRow[]): Map<string, Record<string, number>> {
-  const bySession = new Map<string, [string, number][]>();
-  for (const row of rows) {
-    const list = bySession.get(row.session_id) ?? [];
-    list.push([row.activity_type, Number(row.count)]);
-    bySession.set(row.session_id, list);
-  }
-  // fromEntries defines own properties, so a type named "__proto__" stays a count, not a prototype.
-  return new Map([...bySession].map(([id, list]) => [id, Object.fromEntries(list)]));
-}
-
-async function openSqliteFile(path: string): Promise<SqliteDatabaseLike> {
-  // Loaded on first use: better-sqlite3 is an optional peer dependency, needed only by SQLite users.
-  const { default: Database } = await import('better-sqlite3');
-  // A short busy timeout: better-sqlite3 waits synchronously, and a long wait would stall every request.
-  const db = new Database(path, { timeout: 100 });
-  if (path !== ':memory:') {
-    // WAL lets support queries read while writes go on; NORMAL sync is safe in WAL mode (no corruption) and
-    // avoids an fsync per batch on the thread that also serves requests.
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-  }
-  return db;
-}
 
 /**
  * An activity sink and query API over one SQL table, on SQLite (better-sqlite3) or PostgreSQL (pg).
@@ -223,21 +150,10 @@ export class SqlActivityStore implements ActivitySink, ActivityReader {
       type: null,
       limit: limitOf(options.limit, 100),
       before: timeOf('before', options.before, MAX_TIME),
-      beforeId: this.#beforeIdOf(options),
+      beforeId: beforeIdOf(options.beforeId, options.before),
     };
     await this.#ensureReady();
     return (await this.#backend.entries(query)).reverse().map(toEntry);
-  }
-
-  #beforeIdOf(options: TimelineOptions): string {
-    if (options.beforeId === undefined) return options.before === undefined ? MAX_ROW_ID : '0';
-    if (typeof options.beforeId === 'string' && /^\d{1,18}$/.test(options.beforeId)) return options.beforeId;
-    throw invalidArgument(
-      'SqlActivityStore query',
-      'beforeId',
-      options.beforeId,
-      'Pass the `id` string of an entry this store returned.',
-    );
   }
 
   /**
@@ -256,15 +172,19 @@ export class SqlActivityStore implements ActivitySink, ActivityReader {
     const span = await this.#backend.span(id);
     if (span === undefined) return undefined;
     const counts = countsBySession(await this.#backend.counts([id])).get(id) ?? {};
-    const errors = await this.#backend.entries({
-      sessionId: id,
-      type: 'error',
-      before: MAX_TIME,
-      beforeId: MAX_ROW_ID,
-      limit: MAX_ERRORS_IN_SUMMARY,
-    });
+    // Only the types the session has: most sessions have no error and no user link, and each query walks its events.
+    const latest = (type: string, limit: number): Promise<ActivityEntry[]> =>
+      Object.hasOwn(counts, type) ? this.#latest(id, type, limit) : Promise.resolve([]);
+    const [errors, start, end, user] = await Promise.all([
+      latest('error', MAX_ERRORS_IN_SUMMARY),
+      latest('session.start', 1),
+      latest('session.end', 1),
+      latest(USER_LINK_TYPE, 1),
+    ]);
     const firstSeen = Number(span.first_seen);
     const lastSeen = Number(span.last_seen);
+    const previousId = detailOf(start[0], 'previousId');
+    const userId = detailOf(user[0], 'userId');
     return {
       sessionId: id,
       firstSeen,
@@ -272,8 +192,17 @@ export class SqlActivityStore implements ActivitySink, ActivityReader {
       durationMs: lastSeen - firstSeen,
       total: Number(span.total),
       counts,
-      errors: errors.reverse().map(toEntry),
+      errors: errors.reverse(),
+      ...(previousId === undefined ? {} : { previousId }),
+      ...(end[0] === undefined ? {} : { ended: { at: end[0].at, reason: detailOf(end[0], 'reason') ?? 'unknown' } }),
+      ...(userId === undefined ? {} : { userId }),
     };
+  }
+
+  /** The latest `limit` events of one type, newest first. */
+  async #latest(sessionId: string, type: string, limit: number): Promise<ActivityEntry[]> {
+    const rows = await this.#backend.entries({ sessionId, type, before: MAX_TIME, beforeId: MAX_ROW_ID, limit });
+    return rows.map(toEntry);
   }
 
   /**
@@ -288,7 +217,7 @@ export class SqlActivityStore implements ActivitySink, ActivityReader {
     const since = timeOf('since', options.since, 0);
     const limit = limitOf(options.limit, 50);
     await this.#ensureReady();
-    const spans = await this.#backend.spans(since, limit);
+    const spans = await this.#backend.spans(since, limit, flagOf('withErrors', options.withErrors));
     if (spans.length === 0) return [];
     const counts = countsBySession(await this.#backend.counts(spans.map((span) => span.session_id)));
     return spans.map((span) => ({
@@ -299,6 +228,52 @@ export class SqlActivityStore implements ActivitySink, ActivityReader {
       errors: Number(span.errors),
       counts: counts.get(span.session_id) ?? {},
     }));
+  }
+
+  /**
+   * The figures of the period `[since, until)` across sessions, computed in the database in two queries
+   * (no rows are loaded into Node); see {@link ActivityMetrics} for what each figure counts.
+   *
+   * @example
+   * ```ts
+   * const day = await store.metrics({ since: Date.now() - 86_400_000, idleTimeout: '30m' });
+   * console.log(day.sessionsStarted, day.peakConcurrent, day.counts.error ?? 0);
+   * ```
+   */
+  async metrics(options: MetricsOptions): Promise<ActivityMetrics> {
+    const given = options as Partial<MetricsOptions> | null | undefined;
+    if (typeof given !== 'object' || given === null || given.since === undefined) {
+      throw invalidArgument(
+        'SqlActivityStore query',
+        'options',
+        given,
+        'Pass { since, until? }, e.g. { since: Date.now() - 86_400_000 }.',
+      );
+    }
+    const since = timeOf('since', options.since, 0);
+    const until = timeOf('until', options.until, Date.now());
+    if (until <= since) {
+      throw invalidArgument('SqlActivityStore query', 'until', options.until, `Use a time after \`since\` (${since}).`);
+    }
+    const query = { since, until, idle: durationOf('idleTimeout', options.idleTimeout, DEFAULT_IDLE_TIMEOUT) };
+    await this.#ensureReady();
+    const [row, types] = await Promise.all([this.#backend.metrics(query), this.#backend.typeCounts(query)]);
+    return toMetrics(query, row, types);
+  }
+
+  /**
+   * The sessions that continue this one (their `session.start` names it as `previousId`), oldest first: the
+   * next links of its chain. Usually one; more when a custom `generateId` made parallel rotations diverge.
+   *
+   * @example
+   * ```ts
+   * const [next] = await store.successors(sessionId);
+   * ```
+   */
+  async successors(sessionId: string): Promise<string[]> {
+    const id = sessionIdOf(sessionId);
+    await this.#ensureReady();
+    return this.#backend.successors(id);
   }
 
   /**

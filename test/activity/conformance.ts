@@ -73,6 +73,7 @@ export function describeStoreConformance(name: string, createHarness: () => Prom
       expect(await harness.count()).toBe(1);
       const indexes = await harness.indexes();
       expect(indexes.some((index) => index.endsWith('_session_idx'))).toBe(true);
+      expect(indexes.some((index) => index.endsWith('_previous_idx'))).toBe(true);
     });
 
     it('writes records and reads them back with every field, timestamps as epoch ms numbers', async () => {

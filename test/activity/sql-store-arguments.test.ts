@@ -43,6 +43,17 @@ describe('SqlActivityStore options and query arguments', () => {
       (store: SqlActivityStore) => store.timeline('s', { before: 1, beforeId: '1 OR 1=1' }),
     ],
     ['an invalid Date since', (store: SqlActivityStore) => store.sessions({ since: new Date(Number.NaN) })],
+    ['a withErrors that is not a boolean', (store: SqlActivityStore) => store.sessions({ withErrors: 'yes' as never })],
+    ['metrics without options', (store: SqlActivityStore) => store.metrics(undefined as never)],
+    ['metrics without since', (store: SqlActivityStore) => store.metrics({} as never)],
+    ['metrics with until before since', (store: SqlActivityStore) => store.metrics({ since: 2000, until: 1000 })],
+    ['metrics with an empty period', (store: SqlActivityStore) => store.metrics({ since: 1000, until: 1000 })],
+    [
+      'metrics with a bad idleTimeout',
+      (store: SqlActivityStore) => store.metrics({ since: 0, idleTimeout: 'soon' as never }),
+    ],
+    ['metrics with a zero idleTimeout', (store: SqlActivityStore) => store.metrics({ since: 0, idleTimeout: 0 })],
+    ['successors of an empty ID', (store: SqlActivityStore) => store.successors('')],
   ])('rejects %s with ERR_ELS_INVALID_ARGUMENT', async (_, query) => {
     const store = new SqlActivityStore({ sqlite: db });
     await expect(query(store)).rejects.toMatchObject({ code: 'ERR_ELS_INVALID_ARGUMENT' });

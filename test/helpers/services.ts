@@ -6,6 +6,7 @@
  * pipeline can never pass by silently skipping the tests that matter.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { describe } from 'vitest';
 
 /** What a gate found: the service address, or the one-line reason the tests are skipped. */
@@ -46,6 +47,16 @@ export function requireRedisServerBinary(): ServiceGate {
     throw new Error('redis-server must be installed when CI=true (.ci/run installs it with apt-get).');
   }
   return { available: false, reason: 'redis-server is not on PATH (these tests start their own Redis)' };
+}
+
+/** Where the browser tests find Chromium (Debian's package; .ci/run installs it when missing). */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Chromium for the real-browser tests, driven by playwright-core (which downloads nothing). */
+export function requireChromium(): ServiceGate {
+  if (existsSync(CHROMIUM)) return { available: true, url: CHROMIUM };
+  if (onCi()) throw new Error(`${CHROMIUM} must exist when CI=true (.ci/run installs chromium with apt-get).`);
+  return { available: false, reason: `${CHROMIUM} is not installed (apt-get install chromium)` };
 }
 
 /**

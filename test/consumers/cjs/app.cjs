@@ -26,9 +26,18 @@ const activity = require('express-logical-session/activity');
 // No OpenTelemetry package is installed here: the otel entry still loads, and works on any span it is given.
 const otel = require('express-logical-session/otel');
 const sqliteStore = require('express-logical-session/sqlite-store');
+const support = require('express-logical-session/support');
 const { version } = require('express-logical-session/package.json');
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+async function waitFor(probe) {
+  for (let i = 0; i < 500; i++) {
+    if (await probe()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('timed out');
+}
 
 async function main() {
   assert.equal(typeof version, 'string');
@@ -58,9 +67,10 @@ async function main() {
   };
 
   const records = [];
+  const activityStore = new activity.SqlActivityStore({ sqlite: ':memory:' });
   const middleware = logicalSession({
     exposeHeader: true,
-    activity: { sinks: [{ write: (batch) => void records.push(...batch) }], flushInterval: 10 },
+    activity: { sinks: [{ write: (batch) => void records.push(...batch) }, activityStore], flushInterval: 10 },
   });
   const app = express();
   app.use(express.json());
@@ -94,6 +104,10 @@ async function main() {
     await endSession(req, res);
     res.json({ ended: true });
   });
+  app.use(
+    '/support',
+    support.supportRouter({ activity: activityStore, authorize: (req) => req.get('x-role') === 'support' }),
+  );
   app.get('/boom', () => {
     throw new Error('database password leaked here');
   });
@@ -103,8 +117,8 @@ async function main() {
   await new Promise((resolve) => server.once('listening', resolve));
   const base = `http://127.0.0.1:${server.address().port}`;
   let cookie = '';
-  const call = async (method, path) => {
-    const res = await fetch(base + path, { method, headers: cookie ? { cookie } : {} });
+  const call = async (method, path, headers = {}) => {
+    const res = await fetch(base + path, { method, headers: cookie ? { cookie, ...headers } : headers });
     const set = res.headers.get('set-cookie');
     if (set) cookie = set.split(';')[0];
     return { status: res.status, header: res.headers.get('x-session-id'), body: await res.json() };
@@ -125,6 +139,14 @@ async function main() {
       header: id,
       body: { error: 'Internal Server Error', sessionId: id, message: 'Please contact support with this session ID' },
     });
+
+    // The support console reads the SQLite activity store through Express 4's router.
+    await waitFor(async () => (await activityStore.summary(id)) !== undefined);
+    const lookup = await call('GET', `/support/sessions/${id}`, { accept: 'application/json', 'x-role': 'support' });
+    assert.equal(lookup.status, 200);
+    assert.equal(lookup.body.sessionId, id);
+    assert.equal(lookup.body.status, 'active');
+    assert.equal((await call('GET', `/support/sessions/${id}`, { accept: 'application/json' })).status, 403);
 
     const beforeLogin = cookie;
     assert.equal((await call('POST', '/login')).body.id, id, 'rotating the cookie keeps the logical ID');
@@ -161,6 +183,7 @@ async function main() {
         activity: Object.keys(activity).sort(),
         otel: Object.keys(otel).sort(),
         sqliteStore: Object.keys(sqliteStore).sort(),
+        support: Object.keys(support).sort(),
       },
     }),
   );

@@ -17,6 +17,8 @@ import * as core from 'express-logical-session';
 import * as activity from 'express-logical-session/activity';
 import * as otel from 'express-logical-session/otel';
 import * as sqliteStore from 'express-logical-session/sqlite-store';
+import * as support from 'express-logical-session/support';
+import { supportRouter } from 'express-logical-session/support';
 import {
   getSessionId,
   getSessionInfo,
@@ -76,21 +78,23 @@ app.get('/missing', async () => {
   Object.assign(err, { status: 404, expose: true });
   throw err; // Express 5 passes the rejection to the error handler
 });
+app.use('/support', supportRouter({ activity: store, authorize: (req) => req.get('x-role') === 'support' }));
 app.use(sessionErrorHandler({ format: 'problem' }));
 
 const server = app.listen(0, '127.0.0.1');
 await new Promise((resolve) => server.once('listening', resolve));
 const base = `http://127.0.0.1:${server.address().port}`;
 let cookie = '';
-async function call(method, path) {
-  const res = await fetch(base + path, { method, headers: cookie ? { cookie } : {} });
+async function call(method, path, headers = {}) {
+  const res = await fetch(base + path, { method, headers: cookie ? { cookie, ...headers } : headers });
   const set = res.headers.get('set-cookie');
   if (set) cookie = set.split(';')[0];
   return {
     status: res.status,
     type: res.headers.get('content-type'),
     header: res.headers.get('x-session-id'),
-    body: await res.json(),
+    csp: res.headers.get('content-security-policy'),
+    body: res.headers.get('content-type')?.startsWith('text/html') ? await res.text() : await res.json(),
   };
 }
 
@@ -111,6 +115,15 @@ try {
     sessionId: id,
     message: 'Please contact support with this session ID',
   });
+  // The console on the SQLite activity store, once the dispatcher has written the records.
+  for (let i = 0; i < 500 && (await store.summary(id)) === undefined; i++) await new Promise((r) => setTimeout(r, 10));
+  const page = await call('GET', `/support/sessions/${id}`, { 'x-role': 'support' });
+  assert.equal(page.status, 200);
+  assert.match(page.csp, /^default-src 'none'; style-src 'sha256-/);
+  assert.ok(page.body.includes(`<code class="id">${id}</code>`), 'the session page shows the ID');
+  const overview = await call('GET', '/support/', { 'x-role': 'support', accept: 'application/json' });
+  assert.equal(overview.body.last24h.sessionsStarted, 1);
+  assert.equal((await call('GET', '/support/', {})).status, 403);
   const next = (await call('POST', '/restart')).body.id;
   assert.notEqual(next, id);
   assert.ok(
@@ -139,7 +152,7 @@ try {
   // The middleware closed the store; the app still owns the database and can query it.
   const reader = new activity.SqlActivityStore({ sqlite: db, createTable: false });
   const summary = await reader.summary(id);
-  assert.deepEqual(summary.counts, { 'session.start': 1, search: 2, error: 1, 'session.end': 1 });
+  assert.deepEqual(summary.counts, { 'session.start': 1, search: 2, error: 1, 'support.lookup': 1, 'session.end': 1 });
   const timeline = await reader.timeline(id);
   assert.deepEqual(timeline.map((entry) => entry.type).sort(), [
     'error',
@@ -147,6 +160,7 @@ try {
     'search',
     'session.end',
     'session.start',
+    'support.lookup',
   ]);
   assert.equal(getSessionId.name, 'getSessionId');
   const all = await new Promise((resolve, reject) => sessions.all((err, rows) => (err ? reject(err) : resolve(rows))));
@@ -166,6 +180,7 @@ process.stdout.write(
       activity: Object.keys(activity).sort(),
       otel: Object.keys(otel).sort(),
       sqliteStore: Object.keys(sqliteStore).sort(),
+      support: Object.keys(support).sort(),
     },
   }),
 );

@@ -3,6 +3,7 @@ import els = require('express-logical-session');
 import activity = require('express-logical-session/activity');
 import otel = require('express-logical-session/otel');
 import sqliteStore = require('express-logical-session/sqlite-store');
+import support = require('express-logical-session/support');
 import type { Request } from 'express';
 
 export function legacyHandlerId(req: Request): string {
@@ -15,3 +16,8 @@ export const defaultTable: string = activity.DEFAULT_ACTIVITY_TABLE;
 
 export const legacyProcessor: otel.SessionSpanProcessor = otel.sessionSpanProcessor({ lifecycleLogs: false });
 export const legacyStore: sqliteStore.SqliteSessionStore = new sqliteStore.SqliteSessionStore({ path: ':memory:' });
+
+export const legacyConsole: ReturnType<typeof support.supportRouter> = support.supportRouter({
+  activity: new activity.SqlActivityStore({ sqlite: ':memory:' }),
+  authorize: () => false,
+});
