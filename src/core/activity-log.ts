@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import { randomId } from './ids.js';
 import { recordActivity } from './lifecycle.js';
 import { reportFailure, safeLog } from './runtime.js';
+import { mountedRuntime } from './mounting.js';
 import { getState, stateOf } from './session-state.js';
 
 /**
@@ -47,7 +48,8 @@ function readOrMark(value: object, key: string): unknown {
 export function logActivity(req: Request, type: string, details?: Record<string, unknown>): void {
   try {
     const state = stateOf(req);
-    const runtime = state.runtime;
+    // A request logicalSession() did not see (a route mounted before it) still reaches the app's sinks.
+    const runtime = state.runtime ?? mountedRuntime(req);
     if (typeof type !== 'string' || type === '') {
       reportFailure(
         runtime,

@@ -61,4 +61,6 @@ export interface SessionEndEvent {
   readonly reason: SessionReason;
   /** Epoch milliseconds. */
   readonly at: number;
+  /** The logical session that continues this one in the same cookie session (a rotation), when there is one. */
+  readonly nextId?: string;
 }

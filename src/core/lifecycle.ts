@@ -50,13 +50,28 @@ export function emitSessionEnd(
   sessionId: string,
   reason: SessionReason,
   at: number,
+  nextId?: string,
 ): void {
   const eventId = lifecycleEventId('session.end', sessionId);
   if (!claimEvent(runtime, eventId)) return;
   runtime.stats.sessionsEnded++;
-  safeLog(runtime, 'info', { sessionId, reason, eventId }, 'session.end');
-  notify(runtime, 'end', { eventId, sessionId, reason, at }, req);
-  recordActivity(runtime, req, { eventId, sessionId, type: 'session.end', details: { reason }, at });
+  safeLog(runtime, 'info', { sessionId, reason, eventId, nextId }, 'session.end');
+  const event = nextId === undefined ? { eventId, sessionId, reason, at } : { eventId, sessionId, reason, at, nextId };
+  notify(runtime, 'end', event, req);
+  const details = nextId === undefined ? { reason } : { reason, nextId };
+  recordActivity(runtime, req, { eventId, sessionId, type: 'session.end', details, at });
+}
+
+/**
+ * When a timed-out session really ended: its idle or absolute deadline, not the later request that
+ * noticed it (which may come days after), so durations and the end's time are true.
+ */
+function endTime(runtime: Runtime, state: RequestState, reason: SessionReason, now: number): number {
+  const { idleTimeout, absoluteTimeout } = runtime.config;
+  if (reason === 'idle-timeout' && idleTimeout !== false) return Math.min(now, state.lastActivityAt + idleTimeout);
+  if (reason === 'absolute-timeout' && absoluteTimeout !== false)
+    return Math.min(now, state.createdAt + absoluteTimeout);
+  return now;
 }
 
 /** Fires start for the state's ID; `false` when this process already fired it. */
@@ -119,6 +134,7 @@ export function generateId(runtime: Runtime, req: Request, generation: number): 
  */
 export function rotate(runtime: Runtime, req: Request, state: RequestState, reason: SessionReason, now: number): void {
   const previousId = state.context.sessionId;
+  const endedAt = endTime(runtime, state, reason, now);
   state.generation =
     state.generation < MAX_GENERATION
       ? state.generation + 1
@@ -128,7 +144,7 @@ export function rotate(runtime: Runtime, req: Request, state: RequestState, reas
   state.createdAt = now;
   state.lastActivityAt = now;
   state.isNew = true;
-  emitSessionEnd(runtime, req, previousId, reason, now);
+  emitSessionEnd(runtime, req, previousId, reason, endedAt, state.context.sessionId);
   if (emitSessionStart(runtime, req, state, reason)) {
     notify(runtime, 'rotate', { previousId, sessionId: state.context.sessionId, reason, at: now }, req);
   }
