@@ -35,6 +35,16 @@ export interface Revocation {
   readonly until: number;
 }
 
+/** What a backend tells the registry about revocations made elsewhere. */
+export interface RevocationHandlers {
+  /** Another instance revoked a session. */
+  heard(revocation: Revocation): void;
+  /** The feed was interrupted and is back: messages may have been missed, so load them all again. */
+  reconnected(): void;
+  /** The feed failed; reported, never thrown. */
+  failed(err: unknown): void;
+}
+
 /** A session the sweep claimed: this instance, and no other, fires its end. */
 export interface ExpiredSession {
   readonly sessionId: string;
@@ -64,7 +74,7 @@ export interface RegistryBackend {
   /** Every revocation still in force, to catch up after a start or a reconnect. */
   revocations(now: number): Promise<Revocation[]>;
   /** Starts hearing the revocations other instances publish. */
-  listen(heard: (revocation: Revocation) => void, reload: () => void): void;
+  listen(handlers: RevocationHandlers): void;
   /**
    * Claims up to `limit` sessions past their expiry (each claimed by one instance only) and deletes up to `limit`
    * entries and revocations past their time; `done` once nothing more is due.

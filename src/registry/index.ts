@@ -14,6 +14,7 @@
  */
 export { linkUser, revokeOtherSessions } from './link.js';
 export { memoryRegistry } from './memory.js';
+export { sqliteRegistry } from './sqlite/registry.js';
 export type {
   DeviceInfo,
   DeviceType,
@@ -24,4 +25,5 @@ export type {
   SessionRegistry,
   SessionSignal,
   SessionSignalType,
+  SqliteRegistryOptions,
 } from './types.js';

@@ -69,10 +69,11 @@ export class Registry implements SessionRegistry, LogicalSessionModule {
       );
     }
     this.core = core;
-    this.backend.listen(
-      (revocation) => this.revoked.add(revocation),
-      () => void this.catchUp(),
-    );
+    this.backend.listen({
+      heard: (revocation) => this.revoked.add(revocation),
+      reconnected: () => void this.catchUp(),
+      failed: (err) => this.report('the revocation feed failed; this instance may hear of revocations late', err),
+    });
     void this.catchUp();
     const interval = this.config.sweepInterval;
     if (interval !== false) {
