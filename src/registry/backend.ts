@@ -39,8 +39,8 @@ export interface Revocation {
 export interface RevocationHandlers {
   /** Another instance revoked a session. */
   heard(revocation: Revocation): void;
-  /** The feed was interrupted and is back: messages may have been missed, so load them all again. */
-  reconnected(): void;
+  /** The feed was interrupted and is back: messages may have been missed, so load them all again (rejects if that failed). */
+  reconnected(): Promise<void>;
   /** The feed failed; reported, never thrown. */
   failed(err: unknown): void;
 }
@@ -70,7 +70,7 @@ export interface RegistryBackend {
   /** Deletes the user's entries but `except`; resolves what it deleted. */
   removeUser(userId: string, except: string | undefined, now: number): Promise<StoredEntry[]>;
   /** Stores revocations and tells every other instance. */
-  publish(revocations: readonly Revocation[]): Promise<void>;
+  publish(revocations: readonly Revocation[], now: number): Promise<void>;
   /** Every revocation still in force, to catch up after a start or a reconnect. */
   revocations(now: number): Promise<Revocation[]>;
   /** Starts hearing the revocations other instances publish. */

@@ -14,12 +14,15 @@
  */
 export { linkUser, revokeOtherSessions } from './link.js';
 export { memoryRegistry } from './memory.js';
+export { redisRegistry } from './redis/registry.js';
 export { sqliteRegistry } from './sqlite/registry.js';
 export type {
   DeviceInfo,
   DeviceType,
   LinkResult,
   ParsedUserAgent,
+  RedisRegistryOptions,
+  RegistryRedisClient,
   RegistryEntry,
   RegistryOptions,
   SessionRegistry,

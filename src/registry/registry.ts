@@ -71,10 +71,10 @@ export class Registry implements SessionRegistry, LogicalSessionModule {
     this.core = core;
     this.backend.listen({
       heard: (revocation) => this.revoked.add(revocation),
-      reconnected: () => void this.catchUp(),
+      reconnected: () => this.catchUp(),
       failed: (err) => this.report('the revocation feed failed; this instance may hear of revocations late', err),
     });
-    void this.catchUp();
+    this.catchUp().catch(() => undefined);
     const interval = this.config.sweepInterval;
     if (interval !== false) {
       this.sweepTimer = setInterval(() => {
@@ -105,7 +105,7 @@ export class Registry implements SessionRegistry, LogicalSessionModule {
     const revocation = { sessionId, reason: why, until: this.refuseUntil(now) };
     // Refused here at once, even if the backend then fails: this instance never serves it again.
     this.revoked.add(revocation);
-    await this.call('revoke', () => this.backend.publish([revocation]));
+    await this.call('revoke', () => this.backend.publish([revocation], now));
     const entry = await this.call('revoke', () => this.backend.remove(sessionId, now));
     if (entry !== undefined && entry.endedAt === undefined) this.core?.endSession(sessionId, why, now);
     return entry !== undefined && isLive(entry, now);
@@ -201,7 +201,7 @@ export class Registry implements SessionRegistry, LogicalSessionModule {
       this.revoked.add(revocation);
       this.core?.endSession(revocation.sessionId, reason, now);
     }
-    await this.call('revoke', () => this.backend.publish(revocations));
+    await this.call('revoke', () => this.backend.publish(revocations, now));
   }
 
   private async touched(event: SessionTouch, req: Request): Promise<void> {
@@ -229,6 +229,7 @@ export class Registry implements SessionRegistry, LogicalSessionModule {
     await this.call('end', () => this.backend.remove(event.sessionId, event.at));
   }
 
+  /** Loads every revocation in force; a failure is reported, and rejects so the caller can try again. */
   private async catchUp(): Promise<void> {
     try {
       const now = this.now();
@@ -236,6 +237,7 @@ export class Registry implements SessionRegistry, LogicalSessionModule {
       for (const revocation of revocations) this.revoked.add(revocation);
     } catch (err) {
       this.report('loading the revoked sessions failed; this instance knows only those it hears of', err);
+      throw err;
     }
   }
 
