@@ -212,7 +212,7 @@ export interface RegistryRedisClient {
   /** The revocation listener subscribes on a duplicate, so the app's client is never put in subscriber mode. */
   duplicate(): RegistryRedisClient;
   connect(): Promise<unknown>;
-  on(event: string, listener: (...args: never[]) => void): unknown;
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
   subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
   destroy(): void;
 }

@@ -15,7 +15,7 @@ import type { createClock } from '../helpers/app.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait.js';
 import type { RegistryFixture } from './conformance.js';
-import { Browser, CHROME_MAC, startFleet, type Instance } from './fleet.js';
+import { Browser, CHROME_MAC, startFleet, type Instance } from './helpers/fleet.js';
 
 const MINUTE = 60_000;
 const DAY = 1_440 * MINUTE;

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ActivityRecord } from '../../src/index.js';
 import type { RegistryOptions, SessionRegistry, SessionSignal } from '../../src/registry/index.js';
 import { createClock } from '../helpers/app.js';
-import { Browser, CHROME_MAC, FIREFOX_WIN, SAFARI_IPHONE, startFleet, type Instance } from './fleet.js';
+import { Browser, CHROME_MAC, FIREFOX_WIN, SAFARI_IPHONE, startFleet, type Instance } from './helpers/fleet.js';
 import { fleetConformance } from './conformance-fleet.js';
 
 export interface RegistryFixture {

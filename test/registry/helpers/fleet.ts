@@ -16,9 +16,9 @@ import {
   type ActivitySink,
   type LogicalSessionMiddleware,
   type LogicalSessionOptions,
-} from '../../src/index.js';
-import { linkUser, revokeOtherSessions, type SessionRegistry } from '../../src/registry/index.js';
-import { createClock } from '../helpers/app.js';
+} from '../../../src/index.js';
+import { linkUser, revokeOtherSessions, type SessionRegistry } from '../../../src/registry/index.js';
+import { createClock } from '../../helpers/app.js';
 
 declare module 'express-session' {
   interface SessionData {
