@@ -56,8 +56,10 @@ export class RedisBackend implements RegistryBackend {
   }
 
   private async forget(entries: readonly StoredEntry[], user: string): Promise<void> {
-    await Promise.all(entries.map((entry) => this.run.call(scripts.POINTER, [this.keys.session(entry.sessionId)], ['', '-'])));
-    await this.index(entries.map((entry) => indexMember(entry.sessionId, user)), []);
+    await Promise.all([
+      ...entries.map((entry) => this.run.call(scripts.POINTER, [this.keys.session(entry.sessionId)], ['', '-'])),
+      this.index(entries.map((entry) => indexMember(entry.sessionId, user)), []),
+    ]);
   }
 
   async link(entry: StoredEntry, limit: number | undefined, now: number): Promise<LinkOutcome> {
@@ -74,12 +76,14 @@ export class RedisBackend implements RegistryBackend {
       ttlFrom(entry.keepUntil, now),
     ])) as [string | null, string[], string[]];
     const [previousRaw, otherRaws, evicted] = reply;
-    await this.pointTo(entry.sessionId, user, entry.keepUntil, now);
-    await this.index(
-      evicted.map((id) => indexMember(id, user)),
-      [[entry.expiresAt, indexMember(entry.sessionId, user)]],
-    );
-    await Promise.all(evicted.map((id) => this.run.call(scripts.POINTER, [this.keys.session(id)], ['', '-'])));
+    await Promise.all([
+      this.pointTo(entry.sessionId, user, entry.keepUntil, now),
+      this.index(
+        evicted.map((id) => indexMember(id, user)),
+        [[entry.expiresAt, indexMember(entry.sessionId, user)]],
+      ),
+      ...evicted.map((id) => this.run.call(scripts.POINTER, [this.keys.session(id)], ['', '-'])),
+    ]);
     const previous = previousRaw === null || linkedTo !== user ? undefined : parse(previousRaw);
     return { previous: previous && previous.expiresAt > now ? previous : undefined, others: otherRaws.map(parse), evicted };
   }
@@ -110,8 +114,10 @@ export class RedisBackend implements RegistryBackend {
       update.ipPrefix ?? '',
     ]);
     if (typeof raw !== 'string') return undefined;
-    await this.pointTo(sessionId, user, times.keepUntil, now);
-    await this.index([], [[times.expiresAt, indexMember(sessionId, user)]]);
+    await Promise.all([
+      this.pointTo(sessionId, user, times.keepUntil, now),
+      this.index([], [[times.expiresAt, indexMember(sessionId, user)]]),
+    ]);
     return parse(raw);
   }
 
@@ -129,9 +135,11 @@ export class RedisBackend implements RegistryBackend {
       ttlFrom(times.keepUntil, now),
     ]);
     if (moved === null) return;
-    await this.pointTo(sessionId, user, times.keepUntil, now);
-    await this.run.call(scripts.POINTER, [this.keys.session(previousId)], ['', '-']);
-    await this.index([indexMember(previousId, user)], [[times.expiresAt, indexMember(sessionId, user)]]);
+    await Promise.all([
+      this.pointTo(sessionId, user, times.keepUntil, now),
+      this.run.call(scripts.POINTER, [this.keys.session(previousId)], ['', '-']),
+      this.index([indexMember(previousId, user)], [[times.expiresAt, indexMember(sessionId, user)]]),
+    ]);
   }
 
   private async removeFrom(user: string, ids: readonly string[] | '*', now: number): Promise<StoredEntry[]> {

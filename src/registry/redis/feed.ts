@@ -24,6 +24,7 @@ export class RevocationFeed {
     this.subscriber = client.duplicate();
     let reported = false;
     this.subscriber.on('error', (err: unknown) => {
+      if (this.closed) return;
       this.stale = true;
       if (!reported) handlers.failed(err);
       reported = true;
@@ -33,6 +34,7 @@ export class RevocationFeed {
       this.catchUp();
     });
     this.start(channel).catch((err: unknown) => {
+      if (this.closed) return;
       this.stale = true;
       handlers.failed(err);
     });

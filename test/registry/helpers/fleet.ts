@@ -36,6 +36,7 @@ export interface Instance {
   readonly app: Express;
   /** The app behind a server that takes headers up to 256 KiB, so a 100 KB User-Agent reaches it. */
   readonly server: http.Server;
+  /** The instance's registry (not there on an instance started without one). */
   readonly registry: SessionRegistry;
   readonly middleware: LogicalSessionMiddleware;
   /** Closes the gate: `GET /me?hold=1` waits past the middleware until `open()`. */
@@ -46,7 +47,8 @@ export interface Instance {
 }
 
 export interface FleetSetup {
-  registries: readonly SessionRegistry[];
+  /** One instance per registry; `undefined` for an instance without one. */
+  registries: readonly (SessionRegistry | undefined)[];
   clock: ReturnType<typeof createClock>;
   logical?: LogicalSessionOptions;
   store?: Store;
@@ -62,7 +64,7 @@ function gate() {
   return { promise, open };
 }
 
-function buildInstance(registry: SessionRegistry, index: number, setup: FleetSetup, store: Store): Instance {
+function buildInstance(registry: SessionRegistry | undefined, index: number, setup: FleetSetup, store: Store): Instance {
   const app = express();
   if (setup.trustProxy !== false) app.set('trust proxy', true);
   let held = 0;
@@ -125,7 +127,7 @@ function buildInstance(registry: SessionRegistry, index: number, setup: FleetSet
   return {
     app,
     server: http.createServer({ maxHeaderSize: 262_144 }, app),
-    registry,
+    registry: registry!,
     middleware,
     hold() {
       current = gate();
