@@ -6,6 +6,7 @@ export default defineConfig({
     'activity/index': 'src/activity/index.ts',
     'otel/index': 'src/otel/index.ts',
     'sqlite-store/index': 'src/sqlite-store/index.ts',
+    'registry/index': 'src/registry/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -221,6 +221,7 @@ describe('the packed tarball', () => {
       './activity',
       './otel',
       './package.json',
+      './registry',
       './sqlite-store',
     ]);
     expect(report.analysis.problems).toEqual([]);
@@ -231,7 +232,7 @@ describe('the packed tarball', () => {
 describe('consumer projects installed from the tarball', () => {
   interface ConsumerOutput {
     ok: boolean;
-    exports: { core: string[]; activity: string[]; otel: string[]; sqliteStore: string[] };
+    exports: { core: string[]; activity: string[]; otel: string[]; sqliteStore: string[]; registry: string[] };
   }
   const outputs = new Map<string, ConsumerOutput>();
 
@@ -262,6 +263,7 @@ describe('consumer projects installed from the tarball', () => {
     expect(undeclared(esm.exports.activity, 'dist/activity/index.d.ts')).toEqual([]);
     expect(undeclared(esm.exports.otel, 'dist/otel/index.d.ts')).toEqual([]);
     expect(undeclared(esm.exports.sqliteStore, 'dist/sqlite-store/index.d.ts')).toEqual([]);
+    expect(undeclared(esm.exports.registry, 'dist/registry/index.d.ts')).toEqual([]);
   }, 30_000);
 
   const resolutions = ['node16', 'bundler', 'node10'];
@@ -294,8 +296,10 @@ describe('consumer projects installed from the tarball', () => {
   );
 
   it('TypeScript: the app uses every export of every entry point', () => {
-    const app = ['app.ts', 'otel.ts'].map((file) => readFileSync(join(consumersDir, 'ts', 'src', file), 'utf8')).join();
-    const names = ['index', 'activity/index', 'otel/index', 'sqlite-store/index'].flatMap((entry) =>
+    const app = ['app.ts', 'otel.ts', 'registry.ts']
+      .map((file) => readFileSync(join(consumersDir, 'ts', 'src', file), 'utf8'))
+      .join();
+    const names = ['index', 'activity/index', 'otel/index', 'sqlite-store/index', 'registry/index'].flatMap((entry) =>
       declaredExports(join(pack().stage, `dist/${entry}.d.ts`)),
     );
     expect(names.length).toBeGreaterThan(40);

@@ -13,6 +13,7 @@ const entryPoints = {
   'express-logical-session/activity': 'src/activity/index.ts',
   'express-logical-session/otel': 'src/otel/index.ts',
   'express-logical-session/sqlite-store': 'src/sqlite-store/index.ts',
+  'express-logical-session/registry': 'src/registry/index.ts',
 };
 
 const program = ts.createProgram(

@@ -17,6 +17,7 @@ import * as core from 'express-logical-session';
 import * as activity from 'express-logical-session/activity';
 import * as otel from 'express-logical-session/otel';
 import * as sqliteStore from 'express-logical-session/sqlite-store';
+import * as registries from 'express-logical-session/registry';
 import {
   getSessionId,
   getSessionInfo,
@@ -39,7 +40,9 @@ const logger = pino(
 );
 const db = new Database(':memory:');
 const store = new SqlActivityStore({ sqlite: db });
+const registry = registries.memoryRegistry({ maxSessionsPerUser: 2 });
 const middleware = logicalSession({
+  registry,
   logger,
   exposeHeader: 'X-Session-Id',
   activity: { sinks: [store, pinoActivitySink(logger)], flushInterval: 10 },
@@ -70,6 +73,7 @@ app.get('/', (req, res) => {
   req.log.info('searched');
   res.json(getSessionInfo(req));
 });
+app.post('/link', async (req, res) => res.json(await registries.linkUser(req, 'user-1')));
 app.post('/restart', async (req, res) => res.json({ id: await restartSession(req) }));
 app.get('/missing', async () => {
   const err = new Error('No such order');
@@ -111,6 +115,11 @@ try {
     sessionId: id,
     message: 'Please contact support with this session ID',
   });
+  assert.equal((await call('POST', '/link')).body.sessionId, id);
+  assert.deepEqual(
+    (await registry.list('user-1')).map((entry) => entry.sessionId),
+    [id],
+  );
   const next = (await call('POST', '/restart')).body.id;
   assert.notEqual(next, id);
   assert.ok(
@@ -139,15 +148,17 @@ try {
   // The middleware closed the store; the app still owns the database and can query it.
   const reader = new activity.SqlActivityStore({ sqlite: db, createTable: false });
   const summary = await reader.summary(id);
-  assert.deepEqual(summary.counts, { 'session.start': 1, search: 2, error: 1, 'session.end': 1 });
+  assert.deepEqual(summary.counts, { 'session.start': 1, search: 2, error: 1, 'session.link': 1, 'session.end': 1 });
   const timeline = await reader.timeline(id);
   assert.deepEqual(timeline.map((entry) => entry.type).sort(), [
     'error',
     'search',
     'search',
     'session.end',
+    'session.link',
     'session.start',
   ]);
+  assert.deepEqual(await registry.list('user-1'), [], 'restartSession ended the linked session');
   assert.equal(getSessionId.name, 'getSessionId');
   const all = await new Promise((resolve, reject) => sessions.all((err, rows) => (err ? reject(err) : resolve(rows))));
   assert.equal(Object.values(all).length, 1, 'the restarted session, keyed by its hash');
@@ -156,6 +167,7 @@ try {
   server.close();
   db.close();
   await sessions.close();
+  await registry.close();
   rmSync(dataDir, { recursive: true, force: true });
 }
 process.stdout.write(
@@ -166,6 +178,7 @@ process.stdout.write(
       activity: Object.keys(activity).sort(),
       otel: Object.keys(otel).sort(),
       sqliteStore: Object.keys(sqliteStore).sort(),
+      registry: Object.keys(registries).sort(),
     },
   }),
 );
