@@ -19,7 +19,12 @@ export function checkUserId(caller: string, userId: unknown): string {
 /** A logical session ID to look up: `false` for a string that can be no logical ID (so nothing matches it). */
 export function checkSessionId(caller: string, sessionId: unknown): sessionId is string {
   if (typeof sessionId !== 'string') {
-    throw invalidArgument(caller, 'sessionId', sessionId, 'Pass a logical session ID (a string), e.g. entry.sessionId.');
+    throw invalidArgument(
+      caller,
+      'sessionId',
+      sessionId,
+      'Pass a logical session ID (a string), e.g. entry.sessionId.',
+    );
   }
   return isUsableId(sessionId);
 }
@@ -28,5 +33,10 @@ export function checkSessionId(caller: string, sessionId: unknown): sessionId is
 export function checkReason(caller: string, reason: unknown, fallback: string): string {
   if (reason === undefined) return fallback;
   if (typeof reason === 'string' && REASON.test(reason)) return reason;
-  throw invalidArgument(caller, 'reason', reason, "Pass a short reason of letters, digits, '.', '_' or '-', e.g. 'revoked'.");
+  throw invalidArgument(
+    caller,
+    'reason',
+    reason,
+    "Pass a short reason of letters, digits, '.', '_' or '-', e.g. 'revoked'.",
+  );
 }

@@ -62,7 +62,11 @@ export interface RegistryBackend {
   /** The user's live entries (dead ones pruned on the way), in any order. */
   list(userId: string, now: number): Promise<StoredEntry[]>;
   /** Refreshes a linked entry (never backwards); resolves the entry as it was, or `undefined` if not linked. */
-  touch(sessionId: string, times: EntryTimes, update: Pick<StoredEntry, 'device' | 'ipPrefix'>): Promise<StoredEntry | undefined>;
+  touch(
+    sessionId: string,
+    times: EntryTimes,
+    update: Pick<StoredEntry, 'device' | 'ipPrefix'>,
+  ): Promise<StoredEntry | undefined>;
   /** Moves an entry to the logical ID that replaced it in the same cookie session; a no-op when there is none. */
   move(previousId: string, sessionId: string, times: EntryTimes): Promise<void>;
   /** Deletes one entry; resolves what it deleted. */

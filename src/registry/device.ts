@@ -43,7 +43,10 @@ export function parseUserAgent(userAgent: string): ParsedUserAgent {
   const type = typeOf(ua, os);
   for (const [browser, pattern] of BROWSERS) {
     const version = pattern.exec(ua)?.[1];
-    if (version !== undefined) return os === undefined ? { browser, browserVersion: version, type } : { browser, browserVersion: version, os, type };
+    if (version !== undefined)
+      return os === undefined
+        ? { browser, browserVersion: version, type }
+        : { browser, browserVersion: version, os, type };
   }
   return os === undefined ? { type } : { os, type };
 }

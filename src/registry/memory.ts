@@ -65,7 +65,11 @@ class MemoryBackend implements RegistryBackend {
     return Promise.resolve([...ids].flatMap((id) => this.entries.get(id) ?? []));
   }
 
-  touch(sessionId: string, times: EntryTimes, update: Pick<StoredEntry, 'device' | 'ipPrefix'>): Promise<StoredEntry | undefined> {
+  touch(
+    sessionId: string,
+    times: EntryTimes,
+    update: Pick<StoredEntry, 'device' | 'ipPrefix'>,
+  ): Promise<StoredEntry | undefined> {
     const before = this.entries.get(sessionId);
     if (before !== undefined && times.lastActivityAt > before.lastActivityAt) {
       const { lastActivityAt, expiresAt, keepUntil } = times;

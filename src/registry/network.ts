@@ -11,7 +11,8 @@ function ipv6Prefix(ip: string): string {
   const [head = '', tail] = ip.split('::');
   const front = head === '' ? [] : head.split(':');
   const back = tail === undefined || tail === '' ? [] : tail.split(':');
-  const groups = tail === undefined ? front : [...front, ...Array<string>(8 - front.length - back.length).fill('0'), ...back];
+  const groups =
+    tail === undefined ? front : [...front, ...Array<string>(8 - front.length - back.length).fill('0'), ...back];
   const prefix = groups.slice(0, 3).map((group) => group.replace(/^0+(?=.)/, '').toLowerCase());
   return `${prefix.join(':')}::/48`;
 }

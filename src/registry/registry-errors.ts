@@ -2,7 +2,7 @@ import { withDeadline } from '../core/deadline.js';
 import { ErrorCodes, LogicalSessionError } from '../core/errors.js';
 
 function reasonOf(err: unknown): string {
-  return err instanceof Error ? err.message.split('\n', 1)[0] ?? err.name : String(err);
+  return err instanceof Error ? (err.message.split('\n', 1)[0] ?? err.name) : String(err);
 }
 
 /**

@@ -88,7 +88,10 @@ export class Registry implements SessionRegistry, LogicalSessionModule {
     const id = checkUserId(`${this.name}.list(userId)`, userId);
     const now = this.now();
     const entries = await this.call('list', () => this.backend.list(id, now));
-    return entries.filter((entry) => isLive(entry, now)).sort(byRecentActivity).map(publicEntry);
+    return entries
+      .filter((entry) => isLive(entry, now))
+      .sort(byRecentActivity)
+      .map(publicEntry);
   }
 
   async get(sessionId: string): Promise<RegistryEntry | undefined> {

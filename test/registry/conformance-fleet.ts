@@ -65,7 +65,9 @@ export function fleetConformance(
       const existingIds = await Promise.all(existing.map((browser, i) => login(on(i), browser, user)));
       const newcomers = Array.from({ length: 10 }, () => new Browser());
       await Promise.all(newcomers.map((browser, i) => browser.send(on(i), 'get', '/me')));
-      const logins = await Promise.all(newcomers.map((browser, i) => browser.send(on(i), 'post', `/login?user=${user}`)));
+      const logins = await Promise.all(
+        newcomers.map((browser, i) => browser.send(on(i), 'post', `/login?user=${user}`)),
+      );
       for (const res of logins) {
         expect(res.status).toBe(200);
         expect(res.body.evicted).not.toContain(res.body.sessionId);
@@ -76,7 +78,9 @@ export function fleetConformance(
       const ids = [...existingIds, ...logins.map((res) => res.body.sessionId as string)];
       const victims = ids.flatMap((id, i) => (live.has(id) ? [] : [[id, all[i]!] as const]));
       expect(victims).toHaveLength(10);
-      expect(new Set(logins.flatMap((res) => res.body.evicted as string[]))).toEqual(new Set(victims.map(([id]) => id)));
+      expect(new Set(logins.flatMap((res) => res.body.evicted as string[]))).toEqual(
+        new Set(victims.map(([id]) => id)),
+      );
       for (const [index, [id, browser]] of victims.entries()) {
         await refusedEverywhere(instances, id, 'evicted');
         const next = await browser.send(on(index + 1), 'get', '/me');
@@ -113,7 +117,9 @@ export function fleetConformance(
       expect(next.cookie).toBeDefined();
       expect(next.cookie).not.toBe(oldCookie);
     }
-    console.info(`[registry] ${fixture.name}: revocation known on ${count} instance(s) after ${propagation.toFixed(1)} ms`);
+    console.info(
+      `[registry] ${fixture.name}: revocation known on ${count} instance(s) after ${propagation.toFixed(1)} ms`,
+    );
   });
 
   it(`sweeps 100 idle sessions on ${count} instance(s): one session.end (expired) each in the activity store, none again when the user returns`, async () => {
@@ -127,7 +133,9 @@ export function fleetConformance(
         activity: () => new SqlActivityStore({ sqlite: file }),
       });
       const browsers = Array.from({ length: 100 }, () => new Browser());
-      const ids = await Promise.all(browsers.map((browser, i) => login(instances[i % count]!, browser, `user-${i % 7}`)));
+      const ids = await Promise.all(
+        browsers.map((browser, i) => login(instances[i % count]!, browser, `user-${i % 7}`)),
+      );
       clock.advance(31 * MINUTE);
       const swept = await Promise.all(instances.map((instance) => instance.registry.sweep()));
       expect(swept.reduce((a, b) => a + b, 0)).toBe(100);
@@ -139,7 +147,9 @@ export function fleetConformance(
       await Promise.all(instances.map((instance) => instance.middleware.close()));
       const db = new Database(file, { readonly: true });
       const ends = db
-        .prepare("SELECT session_id AS id, count(*) AS n, max(details) AS details FROM activity_log WHERE activity_type = 'session.end' GROUP BY session_id")
+        .prepare(
+          "SELECT session_id AS id, count(*) AS n, max(details) AS details FROM activity_log WHERE activity_type = 'session.end' GROUP BY session_id",
+        )
         .all() as { id: string; n: number; details: string }[];
       db.close();
       expect(ends.filter((end) => ids.includes(end.id))).toHaveLength(100);
@@ -153,7 +163,11 @@ export function fleetConformance(
     const clock = clockOf();
     const [registry] = registriesFor();
     startFleet({ registries: [registry!], clock });
-    const req = { headers: { 'user-agent': CHROME_MAC }, ip: '203.0.113.7', app: { get: () => true } } as unknown as Request;
+    const req = {
+      headers: { 'user-agent': CHROME_MAC },
+      ip: '203.0.113.7',
+      app: { get: () => true },
+    } as unknown as Request;
     const link = (user: number) => {
       const state = { context: { sessionId: randomUUID() }, createdAt: clock.now(), lastActivityAt: clock.now() };
       return (registry as Registry).link(req, state as unknown as RequestState, `user-${user}`);

@@ -77,7 +77,10 @@ export function registryConformance(fixture: RegistryFixture): void {
         device: { browser: 'Chrome', browserVersion: '126', os: 'macOS', type: 'desktop', userAgent: CHROME_MAC },
         ipPrefix: '203.0.113.0/24',
       });
-      expect(list[0]).toMatchObject({ device: { browser: 'Safari', os: 'iOS', type: 'mobile' }, ipPrefix: '2001:db8:85a3::/48' });
+      expect(list[0]).toMatchObject({
+        device: { browser: 'Safari', os: 'iOS', type: 'mobile' },
+        ipPrefix: '2001:db8:85a3::/48',
+      });
       expect(await app.registry.get(first.sessionId)).toEqual(list[1]);
       expect(await app.registry.get('00000000-0000-4000-8000-000000000000')).toBeUndefined();
       expect(await app.registry.list('bob')).toEqual([]);
@@ -180,7 +183,11 @@ export function registryConformance(fixture: RegistryFixture): void {
       expect((await stolen.send(app, 'get', '/me')).body.id).toBe(third.sessionId);
       await expect.poll(() => signals.map((s) => s.type)).toContain('device-changed');
       const changed = signals.find((s) => s.type === 'device-changed')!;
-      expect(changed).toMatchObject({ sessionId: third.sessionId, previousBrowser: 'Safari', device: { browser: 'Firefox' } });
+      expect(changed).toMatchObject({
+        sessionId: third.sessionId,
+        previousBrowser: 'Safari',
+        device: { browser: 'Firefox' },
+      });
       expect((await stolen.send(app, 'get', '/me')).body.id).toBe(third.sessionId);
       const recorded = records.filter((r) => r.type === 'session.signal').map((r) => r.details?.signal);
       expect(recorded).toEqual(['new-device', 'new-device', 'new-network', 'many-sessions', 'device-changed']);
@@ -207,6 +214,10 @@ export function registryConformance(fixture: RegistryFixture): void {
       }
     });
 
-    fleetConformance(fixture, () => clock, (registry) => registries.push(registry));
+    fleetConformance(
+      fixture,
+      () => clock,
+      (registry) => registries.push(registry),
+    );
   });
 }

@@ -17,6 +17,10 @@ registryConformance({
   },
   leftovers: () =>
     Promise.resolve(
-      created.reduce((sum, registry) => sum + (registry as unknown as { backend: { entries: Map<string, unknown> } }).backend.entries.size, 0),
+      created.reduce(
+        (sum, registry) =>
+          sum + (registry as unknown as { backend: { entries: Map<string, unknown> } }).backend.entries.size,
+        0,
+      ),
     ),
 });

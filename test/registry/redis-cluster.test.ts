@@ -22,7 +22,7 @@ describeWith(server, 'Redis registry on Redis Cluster', () => {
   }, 30_000);
   afterAll(async () => {
     for (const client of clients) client.destroy();
-    await cluster?.stop();
+    await cluster.stop();
   });
 
   registryConformance({

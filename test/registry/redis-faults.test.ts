@@ -79,7 +79,12 @@ describeWith(server, 'Redis registry: Redis down or slow', () => {
   async function whileDown(
     app: Instance,
     clock: ReturnType<typeof createClock>,
-    { linked, sessionId, revoked, revokedId }: { linked: Browser; sessionId: string; revoked: Browser; revokedId: string },
+    {
+      linked,
+      sessionId,
+      revoked,
+      revokedId,
+    }: { linked: Browser; sessionId: string; revoked: Browser; revokedId: string },
   ): Promise<void> {
     const calls = {
       list: () => app.registry.list('alice'),
@@ -90,7 +95,11 @@ describeWith(server, 'Redis registry: Redis down or slow', () => {
     };
     for (const [name, call] of Object.entries(calls)) {
       const result = await failure(call);
-      expect({ name, code: result.code, status: result.status }).toEqual({ name, code: 'ERR_ELS_REGISTRY_FAILED', status: 503 });
+      expect({ name, code: result.code, status: result.status }).toEqual({
+        name,
+        code: 'ERR_ELS_REGISTRY_FAILED',
+        status: 503,
+      });
       expect(result.ms).toBeLessThan(DEADLINE + 500);
     }
     const newcomer = new Browser();
@@ -117,7 +126,10 @@ describeWith(server, 'Redis registry: Redis down or slow', () => {
     const { sessionId } = (await login(app, linked, 'carol')).body as { sessionId: string };
     proxy.setDelay(1_500);
     try {
-      for (const call of [() => app.registry.list('carol'), () => app.registry.revoke('00000000-0000-4000-8000-000000000000')]) {
+      for (const call of [
+        () => app.registry.list('carol'),
+        () => app.registry.revoke('00000000-0000-4000-8000-000000000000'),
+      ]) {
         const result = await failure(call);
         expect(result.code).toBe('ERR_ELS_REGISTRY_FAILED');
         expect(result.ms).toBeLessThan(DEADLINE + 300);
@@ -137,6 +149,9 @@ describeWith(server, 'Redis registry: Redis down or slow', () => {
     const sessionId = (await login(first, browser, 'dave')).body.sessionId as string;
     expect(await first.registry.revoke(sessionId)).toBe(true);
     const later = await instance(redis.url);
-    await waitFor(() => Promise.resolve(later.registry.endReason?.(sessionId) === 'revoked'), 'the new instance to know');
+    await waitFor(
+      () => Promise.resolve(later.registry.endReason?.(sessionId) === 'revoked'),
+      'the new instance to know',
+    );
   });
 });

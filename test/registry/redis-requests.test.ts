@@ -61,12 +61,16 @@ describeWith(server, 'Redis registry: commands per request', () => {
     clock.advance(2 * 60_000);
     const settled = async (): Promise<void> => {
       let last = '';
-      await waitFor(async () => {
-        const now = JSON.stringify([...(await readCommandCounts(admin))].filter(([name]) => name !== 'info'));
-        const quiet = now === last;
-        last = now;
-        return quiet;
-      }, 'Redis to go quiet', { intervalMs: 50 });
+      await waitFor(
+        async () => {
+          const now = JSON.stringify([...(await readCommandCounts(admin))].filter(([name]) => name !== 'info'));
+          const quiet = now === last;
+          last = now;
+          return quiet;
+        },
+        'Redis to go quiet',
+        { intervalMs: 50 },
+      );
     };
     const touchWith = await countCommands(admin, async () => {
       await linked.send(withRegistry!, 'get', '/me');

@@ -25,7 +25,10 @@ registryConformance({
     const db = new Database(file, { readonly: true });
     try {
       const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
-      return Promise.resolve(count('SELECT count(*) AS n FROM session_registry') + count('SELECT count(*) AS n FROM session_registry_revoked'));
+      return Promise.resolve(
+        count('SELECT count(*) AS n FROM session_registry') +
+          count('SELECT count(*) AS n FROM session_registry_revoked'),
+      );
     } finally {
       db.close();
     }

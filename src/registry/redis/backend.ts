@@ -58,7 +58,10 @@ export class RedisBackend implements RegistryBackend {
   private async forget(entries: readonly StoredEntry[], user: string): Promise<void> {
     await Promise.all([
       ...entries.map((entry) => this.run.call(scripts.POINTER, [this.keys.session(entry.sessionId)], ['', '-'])),
-      this.index(entries.map((entry) => indexMember(entry.sessionId, user)), []),
+      this.index(
+        entries.map((entry) => indexMember(entry.sessionId, user)),
+        [],
+      ),
     ]);
   }
 
@@ -85,7 +88,11 @@ export class RedisBackend implements RegistryBackend {
       ...evicted.map((id) => this.run.call(scripts.POINTER, [this.keys.session(id)], ['', '-'])),
     ]);
     const previous = previousRaw === null || linkedTo !== user ? undefined : parse(previousRaw);
-    return { previous: previous && previous.expiresAt > now ? previous : undefined, others: otherRaws.map(parse), evicted };
+    return {
+      previous: previous && previous.expiresAt > now ? previous : undefined,
+      others: otherRaws.map(parse),
+      evicted,
+    };
   }
 
   async get(sessionId: string): Promise<StoredEntry | undefined> {
@@ -96,11 +103,17 @@ export class RedisBackend implements RegistryBackend {
   }
 
   async list(userId: string, now: number): Promise<StoredEntry[]> {
-    const raws = (await this.run.call(scripts.LIST, this.keys.user(escapeId(userId)), [String(now)])) as (string | null)[];
+    const raws = (await this.run.call(scripts.LIST, this.keys.user(escapeId(userId)), [String(now)])) as (
+      string | null
+    )[];
     return raws.flatMap((raw) => (raw === null ? [] : [parse(raw)]));
   }
 
-  async touch(sessionId: string, times: EntryTimes, update: Pick<StoredEntry, 'device' | 'ipPrefix'>): Promise<StoredEntry | undefined> {
+  async touch(
+    sessionId: string,
+    times: EntryTimes,
+    update: Pick<StoredEntry, 'device' | 'ipPrefix'>,
+  ): Promise<StoredEntry | undefined> {
     const user = await this.userOf(sessionId);
     if (user === undefined) return undefined;
     const now = times.lastActivityAt;
@@ -143,7 +156,10 @@ export class RedisBackend implements RegistryBackend {
   }
 
   private async removeFrom(user: string, ids: readonly string[] | '*', now: number): Promise<StoredEntry[]> {
-    const raws = (await this.run.call(scripts.REMOVE, this.keys.user(user), [String(now), ...(ids === '*' ? ['*'] : ids)])) as string[];
+    const raws = (await this.run.call(scripts.REMOVE, this.keys.user(user), [
+      String(now),
+      ...(ids === '*' ? ['*'] : ids),
+    ])) as string[];
     const removed = raws.map(parse);
     await this.forget(removed, user);
     return removed;
@@ -166,14 +182,20 @@ export class RedisBackend implements RegistryBackend {
     if (revocations.length === 0) return;
     const ttl = Math.max(...revocations.map((revocation) => revocation.until)) - now;
     const triples = revocations.flatMap(({ sessionId, reason, until }) => [sessionId, reason, String(until)]);
-    await this.run.call(scripts.REVOKE, this.keys.revoked, [this.keys.channel, String(Math.max(ttl, 60_000)), ...triples]);
+    await this.run.call(scripts.REVOKE, this.keys.revoked, [
+      this.keys.channel,
+      String(Math.max(ttl, 60_000)),
+      ...triples,
+    ]);
   }
 
   async revocations(now: number): Promise<Revocation[]> {
     const flat = (await this.run.call(scripts.REVOCATIONS, this.keys.revoked, [String(now), '1000'])) as string[];
     const revocations: Revocation[] = [];
     for (let i = 0; i + 2 < flat.length; i += 3) {
-      revocations.push({ sessionId: flat[i]!, until: Number(flat[i + 1]), reason: flat[i + 2]! });
+      const [sessionId, until, reason] = flat.slice(i, i + 3);
+      if (sessionId !== undefined && reason !== undefined)
+        revocations.push({ sessionId, until: Number(until), reason });
     }
     return revocations;
   }
@@ -184,28 +206,34 @@ export class RedisBackend implements RegistryBackend {
 
   async expire(now: number, limit: number): Promise<{ expired: ExpiredSession[]; done: boolean }> {
     const [index, lock] = this.keys.index;
-    const claimed = (await this.run.call(scripts.CLAIM, [index, lock], [String(now), String(limit), this.lockToken, String(LOCK_MS)])) as
-      | string[]
-      | null;
+    const claimed = (await this.run.call(
+      scripts.CLAIM,
+      [index, lock],
+      [String(now), String(limit), this.lockToken, String(LOCK_MS)],
+    )) as string[] | null;
     if (claimed === null) return { expired: [], done: true };
     const expired: ExpiredSession[] = [];
     const again: [number, string][] = [];
     await Promise.all(
       claimed.map(async (member) => {
         const [sessionId = '', user = ''] = member.split(' ');
-        const [state, time, keepUntil] = (await this.run.call(scripts.EXPIRE, this.keys.user(user), [sessionId, String(now)])) as [
-          string,
-          number,
-          number?,
-        ];
+        const [state, time, keepUntil] = (await this.run.call(scripts.EXPIRE, this.keys.user(user), [
+          sessionId,
+          String(now),
+        ])) as [string, number, number?];
         if (state === 'ended' || state === 'ended-deleted') expired.push({ sessionId, expiresAt: time });
         if (state === 'ended' && keepUntil !== undefined) again.push([keepUntil, member]);
         if (state === 'live' || state === 'kept') again.push([time, member]);
-        if (state === 'ended-deleted' || state === 'gone') await this.run.call(scripts.POINTER, [this.keys.session(sessionId)], ['', '-']);
+        if (state === 'ended-deleted' || state === 'gone')
+          await this.run.call(scripts.POINTER, [this.keys.session(sessionId)], ['', '-']);
       }),
     );
     await this.index([], again);
-    const forgotten = (await this.run.call(scripts.REVOCATIONS, this.keys.revoked, [String(now), String(limit), 'purge'])) as number;
+    const forgotten = (await this.run.call(scripts.REVOCATIONS, this.keys.revoked, [
+      String(now),
+      String(limit),
+      'purge',
+    ])) as number;
     const done = claimed.length < limit && forgotten < limit;
     if (done) await this.run.call(scripts.UNLOCK, [lock], [this.lockToken]);
     return { expired, done };

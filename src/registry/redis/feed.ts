@@ -47,8 +47,9 @@ export class RevocationFeed {
   private async start(channel: string): Promise<void> {
     await this.subscriber.connect();
     await this.subscriber.subscribe(channel, (message) => {
-      const match = MESSAGE.exec(message);
-      if (match) this.handlers.heard({ sessionId: match[1]!, reason: match[2]!, until: Number(match[3]) });
+      const [, sessionId, reason, until] = MESSAGE.exec(message) ?? [];
+      if (sessionId !== undefined && reason !== undefined)
+        this.handlers.heard({ sessionId, reason, until: Number(until) });
     });
     // Subscribed: anything revoked from now on is heard, so load what came before.
     this.catchUp();

@@ -35,7 +35,16 @@ export function redisRegistry(options: RedisRegistryOptions): SessionRegistry {
   }
   const prefix = given.keyPrefix ?? 'els:registry:';
   if (typeof prefix !== 'string' || !PREFIX.test(prefix)) {
-    throw invalidOption(CALLER, 'keyPrefix', prefix, "Use up to 100 letters, digits, '_', ':', '.' or '-', e.g. 'myapp:registry:'.");
+    throw invalidOption(
+      CALLER,
+      'keyPrefix',
+      prefix,
+      "Use up to 100 letters, digits, '_', ':', '.' or '-', e.g. 'myapp:registry:'.",
+    );
   }
-  return new Registry('redis-registry', config, new RedisBackend(given.client as RedisRegistryOptions['client'], prefix));
+  return new Registry(
+    'redis-registry',
+    config,
+    new RedisBackend(given.client as RedisRegistryOptions['client'], prefix),
+  );
 }

@@ -91,7 +91,11 @@ export class SqliteBackend implements RegistryBackend {
     return Promise.resolve(this.entriesOf(userId, now));
   }
 
-  touch(sessionId: string, times: EntryTimes, update: Pick<StoredEntry, 'device' | 'ipPrefix'>): Promise<StoredEntry | undefined> {
+  touch(
+    sessionId: string,
+    times: EntryTimes,
+    update: Pick<StoredEntry, 'device' | 'ipPrefix'>,
+  ): Promise<StoredEntry | undefined> {
     return this.transaction(() => {
       const before = this.read(sessionId);
       if (before !== undefined && times.lastActivityAt > before.lastActivityAt) {

@@ -17,20 +17,34 @@ import { SqliteBackend } from './backend.js';
 
 const CALLER = 'sqliteRegistry()';
 const EXAMPLE = "sqliteRegistry({ path: 'var/registry.db' })";
-const OPTION_NAMES = [...COMMON_OPTION_NAMES, ...optionNames({ path: true, db: true, table: true, pollInterval: true })];
+const OPTION_NAMES = [
+  ...COMMON_OPTION_NAMES,
+  ...optionNames({ path: true, db: true, table: true, pollInterval: true }),
+];
 
 function databaseOf(given: Record<string, unknown>): { db: SqliteSessionDatabase; owned: boolean } {
   const { path, db } = given;
-  if (path !== undefined && db !== undefined) throw invalidOption(CALLER, 'db', db, 'Pass either `path` or `db`, not both.');
+  if (path !== undefined && db !== undefined)
+    throw invalidOption(CALLER, 'db', db, 'Pass either `path` or `db`, not both.');
   if (db !== undefined) {
     if (hasMethods(db, ['prepare', 'exec', 'close'])) return { db: db as SqliteSessionDatabase, owned: false };
-    throw invalidOption(CALLER, 'db', db, 'Pass an open better-sqlite3 Database, e.g. new Database("var/registry.db").');
+    throw invalidOption(
+      CALLER,
+      'db',
+      db,
+      'Pass an open better-sqlite3 Database, e.g. new Database("var/registry.db").',
+    );
   }
   if (typeof path === 'string' && path !== '' && !path.includes('\0')) {
     // Absolute now, so a later process.chdir() cannot move the registry to another file.
     return { db: openDatabaseFile(path === ':memory:' ? path : resolve(path), CALLER), owned: true };
   }
-  throw invalidOption(CALLER, 'path', path, `Pass a database file such as 'var/registry.db', or an open better-sqlite3 Database as \`db\`: ${EXAMPLE}.`);
+  throw invalidOption(
+    CALLER,
+    'path',
+    path,
+    `Pass a database file such as 'var/registry.db', or an open better-sqlite3 Database as \`db\`: ${EXAMPLE}.`,
+  );
 }
 
 /**
@@ -52,7 +66,10 @@ export function sqliteRegistry(options: SqliteRegistryOptions): SessionRegistry 
   rejectUnknown(CALLER, 'option', given, OPTION_NAMES);
   const config = resolveCommonOptions(CALLER, given);
   const table = tableNameOption(CALLER, given.table, 'session_registry');
-  const pollInterval = durationOption(CALLER, 'pollInterval', given.pollInterval, { fallback: 500, max: 1_000 }) as number;
+  const pollInterval = durationOption(CALLER, 'pollInterval', given.pollInterval, {
+    fallback: 500,
+    max: 1_000,
+  }) as number;
   const { db, owned } = databaseOf(given);
   return new Registry('sqlite-registry', config, new SqliteBackend(db, table, pollInterval, owned));
 }

@@ -56,6 +56,11 @@ export interface FleetSetup {
   trustProxy?: boolean;
 }
 
+const query = (req: Request, name: string): string => {
+  const value = req.query[name];
+  return typeof value === 'string' ? value : '';
+};
+
 function gate() {
   let open = (): void => undefined;
   const promise = new Promise<void>((resolve) => {
@@ -64,7 +69,12 @@ function gate() {
   return { promise, open };
 }
 
-function buildInstance(registry: SessionRegistry | undefined, index: number, setup: FleetSetup, store: Store): Instance {
+function buildInstance(
+  registry: SessionRegistry | undefined,
+  index: number,
+  setup: FleetSetup,
+  store: Store,
+): Instance {
   const app = express();
   if (setup.trustProxy !== false) app.set('trust proxy', true);
   let held = 0;
@@ -94,13 +104,13 @@ function buildInstance(registry: SessionRegistry | undefined, index: number, set
       await current.promise;
       held--;
     }
-    req.session.note = String(req.query.value);
+    req.session.note = query(req, 'value');
     res.json(me(req));
   });
   app.post('/login', async (req, res, next) => {
     try {
-      req.session.note = `user ${String(req.query.user)}`;
-      res.json({ ...(await linkUser(req, String(req.query.user))), instance: index });
+      req.session.note = `user ${query(req, 'user')}`;
+      res.json({ ...(await linkUser(req, query(req, 'user'))), instance: index });
     } catch (err) {
       next(err);
     }
@@ -121,9 +131,16 @@ function buildInstance(registry: SessionRegistry | undefined, index: number, set
       next(err);
     }
   });
-  app.use((err: { status?: number; code?: string; message: string }, _req: Request, res: express.Response, _next: express.NextFunction) => {
-    res.status(err.status ?? 500).json({ code: err.code, message: err.message });
-  });
+  app.use(
+    (
+      err: { status?: number; code?: string; message: string },
+      _req: Request,
+      res: express.Response,
+      _next: express.NextFunction,
+    ) => {
+      res.status(err.status ?? 500).json({ code: err.code, message: err.message });
+    },
+  );
   return {
     app,
     server: http.createServer({ maxHeaderSize: 262_144 }, app),

@@ -24,8 +24,24 @@ export async function startCluster(): Promise<PrivateCluster> {
   const servers: ChildProcess[] = ports.map((port) =>
     spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`,
-        '--dir', dir.path, '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'],
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        `nodes-${port}.conf`,
+        '--dir',
+        dir.path,
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--protected-mode',
+        'yes',
+      ],
       { stdio: 'ignore' },
     ),
   );
@@ -41,12 +57,28 @@ export async function startCluster(): Promise<PrivateCluster> {
     dir.remove();
   };
   try {
-    await waitFor(async () => (await Promise.all(ports.map((port) => pingRaw(port)))).every(Boolean), 'cluster nodes to answer PING');
-    await run('redis-cli', ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-replicas', '0', '--cluster-yes']);
-    await waitFor(async () => {
-      const states = await Promise.all(ports.map((port) => run('redis-cli', ['-p', String(port), 'cluster', 'info'])));
-      return states.every(({ stdout }) => stdout.includes('cluster_state:ok'));
-    }, 'the cluster to be ok', { timeoutMs: 15_000, intervalMs: 50 });
+    await waitFor(
+      async () => (await Promise.all(ports.map((port) => pingRaw(port)))).every(Boolean),
+      'cluster nodes to answer PING',
+    );
+    await run('redis-cli', [
+      '--cluster',
+      'create',
+      ...ports.map((port) => `127.0.0.1:${port}`),
+      '--cluster-replicas',
+      '0',
+      '--cluster-yes',
+    ]);
+    await waitFor(
+      async () => {
+        const states = await Promise.all(
+          ports.map((port) => run('redis-cli', ['-p', String(port), 'cluster', 'info'])),
+        );
+        return states.every(({ stdout }) => stdout.includes('cluster_state:ok'));
+      },
+      'the cluster to be ok',
+      { timeoutMs: 15_000, intervalMs: 50 },
+    );
   } catch (err) {
     await stop();
     throw err;
