@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  isLive,
   type EntryTimes,
   type ExpiredSession,
   type LinkOutcome,
@@ -89,7 +90,7 @@ export class RedisBackend implements RegistryBackend {
     ]);
     const previous = previousRaw === null || linkedTo !== user ? undefined : parse(previousRaw);
     return {
-      previous: previous && previous.expiresAt > now ? previous : undefined,
+      previous: previous && isLive(previous, now) ? previous : undefined,
       others: otherRaws.map(parse),
       evicted,
     };
@@ -155,11 +156,8 @@ export class RedisBackend implements RegistryBackend {
     ]);
   }
 
-  private async removeFrom(user: string, ids: readonly string[] | '*', now: number): Promise<StoredEntry[]> {
-    const raws = (await this.run.call(scripts.REMOVE, this.keys.user(user), [
-      String(now),
-      ...(ids === '*' ? ['*'] : ids),
-    ])) as string[];
+  private async removeFrom(user: string, ids: readonly string[], now: number): Promise<StoredEntry[]> {
+    const raws = (await this.run.call(scripts.REMOVE, this.keys.user(user), [String(now), ...ids])) as string[];
     const removed = raws.map(parse);
     await this.forget(removed, user);
     return removed;
@@ -172,10 +170,8 @@ export class RedisBackend implements RegistryBackend {
   }
 
   async removeUser(userId: string, except: string | undefined, now: number): Promise<StoredEntry[]> {
-    const user = escapeId(userId);
-    const entries = await this.list(userId, now);
-    const ids = entries.map((entry) => entry.sessionId).filter((id) => id !== except);
-    return ids.length === 0 ? [] : this.removeFrom(user, ids, now);
+    // One script, so a session linked meanwhile is removed too (or not seen at all), never half.
+    return this.removeFrom(escapeId(userId), ['*', except ?? ''], now);
   }
 
   async publish(revocations: readonly Revocation[], now: number): Promise<void> {

@@ -105,17 +105,22 @@ redis.call('ZADD', KEYS[1], ARGV[6], ARGV[2])
 extend(tonumber(ARGV[7]))
 return 1`;
 
-/** KEYS: sessions, entries. ARGV: now, then the IDs to delete ('*' for all). Returns the deleted entries. */
+/**
+ * KEYS: sessions, entries. ARGV: now, then the IDs to delete, or '*' and the one ID to keep ('' for none).
+ * Returns the deleted entries.
+ */
 export const REMOVE = `${PRUNE}
 prune(ARGV[1])
 local ids = {}
 if ARGV[2] == '*' then ids = redis.call('ZRANGE', KEYS[1], 0, -1) else for i = 2, #ARGV do ids[i - 1] = ARGV[i] end end
 local removed = {}
 for _, id in ipairs(ids) do
-  local raw = redis.call('HGET', KEYS[2], id)
-  if raw then table.insert(removed, raw) end
-  redis.call('HDEL', KEYS[2], id)
-  redis.call('ZREM', KEYS[1], id)
+  if ARGV[2] ~= '*' or id ~= ARGV[3] then
+    local raw = redis.call('HGET', KEYS[2], id)
+    if raw then table.insert(removed, raw) end
+    redis.call('HDEL', KEYS[2], id)
+    redis.call('ZREM', KEYS[1], id)
+  end
 end
 return removed`;
 

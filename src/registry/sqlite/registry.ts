@@ -1,15 +1,7 @@
-import { resolve } from 'node:path';
 import { openDatabaseFile } from '../../sqlite-store/connection.js';
+import { sourceOf } from '../../sqlite-store/options.js';
 import type { SqliteSessionDatabase } from '../../sqlite-store/types.js';
-import {
-  durationOption,
-  hasMethods,
-  invalidOption,
-  optionNames,
-  optionsObject,
-  rejectUnknown,
-  tableNameOption,
-} from '../../core/validation.js';
+import { durationOption, optionNames, optionsObject, rejectUnknown, tableNameOption } from '../../core/validation.js';
 import { COMMON_OPTION_NAMES, resolveCommonOptions } from '../options.js';
 import { Registry } from '../registry.js';
 import type { SessionRegistry, SqliteRegistryOptions } from '../types.js';
@@ -23,28 +15,10 @@ const OPTION_NAMES = [
 ];
 
 function databaseOf(given: Record<string, unknown>): { db: SqliteSessionDatabase; owned: boolean } {
-  const { path, db } = given;
-  if (path !== undefined && db !== undefined)
-    throw invalidOption(CALLER, 'db', db, 'Pass either `path` or `db`, not both.');
-  if (db !== undefined) {
-    if (hasMethods(db, ['prepare', 'exec', 'close'])) return { db: db as SqliteSessionDatabase, owned: false };
-    throw invalidOption(
-      CALLER,
-      'db',
-      db,
-      'Pass an open better-sqlite3 Database, e.g. new Database("var/registry.db").',
-    );
-  }
-  if (typeof path === 'string' && path !== '' && !path.includes('\0')) {
-    // Absolute now, so a later process.chdir() cannot move the registry to another file.
-    return { db: openDatabaseFile(path === ':memory:' ? path : resolve(path), CALLER), owned: true };
-  }
-  throw invalidOption(
-    CALLER,
-    'path',
-    path,
-    `Pass a database file such as 'var/registry.db', or an open better-sqlite3 Database as \`db\`: ${EXAMPLE}.`,
-  );
+  const source = sourceOf(given, { caller: CALLER, example: EXAMPLE, file: 'var/registry.db' });
+  return source.kind === 'db'
+    ? { db: source.db, owned: false }
+    : { db: openDatabaseFile(source.path, CALLER), owned: true };
 }
 
 /**
