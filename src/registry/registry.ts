@@ -276,8 +276,7 @@ export class Registry implements SessionRegistry, LogicalSessionModule {
 
   /** The expiry the middleware's timeouts give a session; with neither timeout, `ttl` after the last touch. */
   private timesFor(createdAt: number, lastActivityAt: number): EntryTimes {
-    const idle = this.core?.idleTimeout ?? false;
-    const absolute = this.core?.absoluteTimeout ?? false;
+    const { idleTimeout: idle, absoluteTimeout: absolute } = this.attached('the registry');
     let expiresAt = idle === false ? Infinity : lastActivityAt + idle;
     if (absolute !== false) expiresAt = Math.min(expiresAt, createdAt + absolute);
     if (expiresAt === Infinity) expiresAt = lastActivityAt + this.config.ttl;
@@ -305,8 +304,8 @@ export class Registry implements SessionRegistry, LogicalSessionModule {
     return bounded(this.name, call, this.config.timeout, work);
   }
 
+  /** Failures are reported through the middleware (its logger); they happen only once attached. */
   private report(message: string, err: unknown, req?: Request): void {
-    if (this.core) this.core.reportFailure(message, err, req);
-    else process.emitWarning(`${this.name}: ${message}`, 'LogicalSessionWarning');
+    this.core?.reportFailure(message, err, req);
   }
 }

@@ -195,6 +195,22 @@ export function registryConformance(fixture: RegistryFixture): void {
       expect(await app.registry.list('alice')).toHaveLength(2);
     });
 
+    it('links a session once: a second login keeps one entry, a login as another user moves it', async () => {
+      const app = one();
+      const browser = new Browser();
+      const { sessionId } = await login(app, browser, 'alice');
+      clock.advance(10_000);
+      const again = await login(app, browser, 'alice');
+      expect(again).toMatchObject({ sessionId, evicted: [], signals: [] });
+      expect((await app.registry.list('alice')).map((e) => [e.sessionId, e.linkedAt])).toEqual([
+        [sessionId, clock.now()],
+      ]);
+      await login(app, browser, 'bob');
+      expect(await app.registry.list('alice')).toEqual([]);
+      expect((await app.registry.list('bob')).map((e) => e.sessionId)).toEqual([sessionId]);
+      expect((await app.registry.get(sessionId))?.userId).toBe('bob');
+    });
+
     it('stores hostile input safely and refuses what it cannot hold', async () => {
       const app = one();
       for (const user of ['{a}', 'x:y', 'line\nbreak', 'nul\0byte', '}{', 'ü 🎉 %7B']) {

@@ -88,6 +88,16 @@ describe('linkUser and revokeOtherSessions outside a registry', () => {
     expect((await request(app).post('/early')).body).toBe('ERR_ELS_INVALID_ARGUMENT');
   });
 
+  it('reject with ERR_ELS_NO_SESSION on a request express-session skipped (a request-scoped ID only)', async () => {
+    const app = express();
+    app.use(session({ secret: 'x'.repeat(32), resave: false, saveUninitialized: false, cookie: { path: '/app' } }));
+    app.use(logicalSession({ registry: memoryRegistry() }));
+    app.post('/login', async (req, res) =>
+      res.json(await linkUser(req, 'u').catch((err: unknown) => (err as { code: string }).code)),
+    );
+    expect((await request(app).post('/login')).body).toBe('ERR_ELS_NO_SESSION');
+  });
+
   it('warns once when X-Forwarded-For arrives while trust proxy is off', async () => {
     const warnings: string[] = [];
     const logger = {

@@ -154,4 +154,21 @@ describeWith(server, 'Redis registry: Redis down or slow', () => {
       'the new instance to know',
     );
   });
+
+  it('an instance whose revocation feed dropped catches up from Redis when it reconnects', async () => {
+    const first = await instance(redis.url);
+    const second = await instance(redis.url);
+    const browser = new Browser();
+    const sessionId = (await login(first, browser, 'erin')).body.sessionId as string;
+    const admin = clients[0]!;
+    // Every subscriber connection dropped; the revocation is published before they are back (they retry
+    // after 50 ms at the earliest), so the second instance never hears the message itself.
+    await admin.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub']);
+    expect(await first.registry.revoke(sessionId)).toBe(true);
+    await waitFor(
+      () => Promise.resolve(second.registry.endReason?.(sessionId) === 'revoked'),
+      'the second instance to catch up',
+    );
+    expect((await browser.send(second, 'get', '/me')).body.id).not.toBe(sessionId);
+  });
 });

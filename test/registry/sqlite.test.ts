@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { sqliteRegistry } from '../../src/registry/index.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { registryConformance } from './conformance.js';
@@ -33,4 +33,13 @@ registryConformance({
       db.close();
     }
   },
+});
+
+it('works on the app’s own database and leaves it open at close()', async () => {
+  const db = new Database(':memory:');
+  const registry = sqliteRegistry({ db, table: 'app_registry', sweepInterval: false });
+  expect(await registry.list('someone')).toEqual([]);
+  await registry.close();
+  expect((db.prepare('SELECT count(*) AS n FROM app_registry').get() as { n: number }).n).toBe(0);
+  db.close();
 });
