@@ -16,6 +16,7 @@ import {
   type StoredEntry,
 } from './backend.js';
 import { deviceOf, parseUserAgent } from './device.js';
+import { entryTimes, refuseUntil } from './expiry.js';
 import { forwardedWithoutTrust, ipPrefixOf } from './network.js';
 import type { RegistryConfiguration } from './options.js';
 import { bounded } from './registry-errors.js';
@@ -274,18 +275,12 @@ export class Registry implements SessionRegistry, LogicalSessionModule {
     return ipPrefixOf(req);
   }
 
-  /** The expiry the middleware's timeouts give a session; with neither timeout, `ttl` after the last touch. */
   private timesFor(createdAt: number, lastActivityAt: number): EntryTimes {
-    const { idleTimeout: idle, absoluteTimeout: absolute } = this.attached('the registry');
-    let expiresAt = idle === false ? Infinity : lastActivityAt + idle;
-    if (absolute !== false) expiresAt = Math.min(expiresAt, createdAt + absolute);
-    if (expiresAt === Infinity) expiresAt = lastActivityAt + this.config.ttl;
-    return { createdAt, lastActivityAt, expiresAt, keepUntil: expiresAt + this.config.ttl };
+    return entryTimes(this.attached('the registry'), this.config.ttl, createdAt, lastActivityAt);
   }
 
-  /** A revoked ID is refused for `ttl`, and at least as long as its session could still be used. */
   private refuseUntil(now: number): number {
-    return now + Math.max(this.config.ttl, this.core?.idleTimeout || 0);
+    return refuseUntil(now, this.config.ttl, this.core?.idleTimeout ?? false);
   }
 
   private now(): number {
