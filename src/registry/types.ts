@@ -207,13 +207,19 @@ export interface RegistryOptions {
  * ```
  */
 export interface RegistryRedisClient {
+  /** Runs a script with its text (the first time a server sees it). */
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  /** Runs a script by its SHA1: every registry step is one script on one hash slot. */
   evalSha(sha: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
   /** The revocation listener subscribes on a duplicate, so the app's client is never put in subscriber mode. */
   duplicate(): RegistryRedisClient;
+  /** Connects the duplicate. */
   connect(): Promise<unknown>;
+  /** `error` and `ready` of the duplicate: a reconnect makes the registry load the revocations it may have missed. */
   on(event: string, listener: (...args: unknown[]) => void): unknown;
+  /** Hears the revocations every instance publishes. */
   subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
+  /** Closes the duplicate at `registry.close()` (the app's own client is never closed). */
   destroy(): void;
 }
 
