@@ -7,6 +7,7 @@ export default defineConfig({
     'otel/index': 'src/otel/index.ts',
     'sqlite-store/index': 'src/sqlite-store/index.ts',
     'support/index': 'src/support/index.ts',
+    'registry/index': 'src/registry/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -11,6 +11,7 @@ export default defineConfig({
       'express-logical-session/otel': fileURLToPath(new URL('./src/otel/index.ts', import.meta.url)),
       'express-logical-session/sqlite-store': fileURLToPath(new URL('./src/sqlite-store/index.ts', import.meta.url)),
       'express-logical-session/support': fileURLToPath(new URL('./src/support/index.ts', import.meta.url)),
+      'express-logical-session/registry': fileURLToPath(new URL('./src/registry/index.ts', import.meta.url)),
       'express-logical-session': fileURLToPath(new URL('./src/index.ts', import.meta.url)),
     },
   },

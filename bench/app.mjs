@@ -7,8 +7,10 @@
 //   F  C with asyncContext: false (what AsyncLocalStorage costs on this Node)
 //   G  A + one middleware that only calls next() (what any middleware costs)
 //   J  C + sessionSpanProcessor() from express-logical-session/otel, with no OpenTelemetry SDK registered
+//   H  C + redisRegistry() from express-logical-session/registry, every logged-in session linked
 // All variants share the same routes, response bodies, session options and counted store.
 import { Buffer } from 'node:buffer';
+import { performance } from 'node:perf_hooks';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,6 +55,10 @@ let lib;
 let middleware;
 let activityFile;
 let otelProcessor;
+let registry;
+let linkUser;
+let registryClient;
+const linkTimes = [];
 if (variant === 'B') {
   // The pattern as commonly hand-written: get-or-create an ID, stamp activity on every
   // request (which modifies the session, so express-session saves it every time).
@@ -66,7 +72,7 @@ if (variant === 'B') {
   });
 } else if (variant === 'G') {
   app.use((_req, _res, next) => next());
-} else if (['C', 'D', 'E', 'F', 'J'].includes(variant)) {
+} else if (['C', 'D', 'E', 'F', 'H', 'J'].includes(variant)) {
   lib = await import(pathToFileURL(env.BENCH_LIB).href);
   const { pino } = await import('pino');
   let activity;
@@ -75,7 +81,22 @@ if (variant === 'B') {
     activityFile = join(tmpdir(), `els-bench-activity-${process.pid}.db`);
     activity = new SqlActivityStore({ sqlite: activityFile });
   }
+  if (variant === 'H') {
+    // The registry on the same Redis, on a client of its own, as an app would configure it.
+    const [{ createClient }, registries] = await Promise.all([
+      import('redis'),
+      import(pathToFileURL(join(env.BENCH_LIB, '..', 'registry', 'index.js')).href),
+    ]);
+    registryClient = await createClient({ url: env.REDIS_URL ?? 'redis://127.0.0.1:6379' }).connect();
+    registry = registries.redisRegistry({
+      client: registryClient,
+      // Beside the sessions' prefix, not under it: the bench reads every key under that one as a session.
+      keyPrefix: `${(env.BENCH_PREFIX ?? 'bench:').replace(/:$/, '')}-registry:`,
+    });
+    linkUser = registries.linkUser;
+  }
   middleware = lib.logicalSession({
+    registry,
     logger: pino({ level: 'silent' }),
     hooks: {
       onActivity: () => {
@@ -97,8 +118,13 @@ if (variant === 'B') {
 
 // Same body shape and size everywhere; only D asks the library for the current ID.
 const traced = variant === 'D' ? () => lib.currentSessionId() !== undefined : () => true;
-app.get('/login', (req, res) => {
+app.get('/login', async (req, res) => {
   req.session.user = `user-${String(req.query.n ?? 0).padStart(3, '0')}`;
+  if (registry) {
+    const started = performance.now();
+    await linkUser(req, req.session.user);
+    linkTimes.push(performance.now() - started);
+  }
   res.json({ user: req.session.user, ok: traced() });
 });
 app.get('/', (req, res) => {
@@ -143,12 +169,38 @@ const commands = {
     profiler.disconnect();
     return { profile, requests: counts.requests };
   },
+  // H only, outside the measured windows: linkUser (timed in /login) for 300 more sessions, then list().
+  registryLatency: async () => {
+    const { get } = await import('node:http');
+    const port = server.address().port;
+    for (let n = 1000; n < 1300; n++) {
+      await new Promise((resolve, reject) =>
+        get({ host: '127.0.0.1', port, path: `/login?n=${n}` }, (r) => r.resume().on('end', resolve)).on(
+          'error',
+          reject,
+        ),
+      );
+    }
+    const listTimes = [];
+    for (let i = 0; i < 1000; i++) {
+      const started = performance.now();
+      await registry.list(`user-${String(i % 100).padStart(3, '0')}`);
+      listTimes.push(performance.now() - started);
+    }
+    const pick = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+    return {
+      link: { n: linkTimes.length, p50: pick(linkTimes, 0.5), p99: pick(linkTimes, 0.99) },
+      list: { n: listTimes.length, p50: pick(listTimes, 0.5), p99: pick(listTimes, 0.99) },
+    };
+  },
   clear,
   close: async () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
     await middleware?.close(); // E: flushes the activity records still buffered
     await otelProcessor?.shutdown();
+    await registry?.close();
+    registryClient?.destroy();
     if (activityFile) rmSync(activityFile, { force: true });
     await close();
     setTimeout(() => process.exit(0), 10);

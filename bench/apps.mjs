@@ -28,7 +28,7 @@ export function pin(pid, core) {
 }
 
 /** The apps that load the library (the others are express-session alone, B's pattern, G). */
-export const usesLibrary = (variant) => ['C', 'D', 'E', 'F', 'J'].includes(variant);
+export const usesLibrary = (variant) => ['C', 'D', 'E', 'F', 'H', 'J'].includes(variant);
 
 /** Forks one app variant and resolves once it listens. */
 export function startApp({

@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, release, totalmem, type } from 'node:os';
+import { registrySection } from './registry-report.mjs';
 
 const LABEL = {
   A: 'A express-session',
@@ -11,6 +12,7 @@ const LABEL = {
   E: 'E C + logActivity → SQLite',
   F: 'F C without AsyncLocalStorage',
   G: 'G A + an empty middleware',
+  H: 'H C + redisRegistry(), sessions linked',
   J: 'J C + sessionSpanProcessor(), no SDK',
 };
 /** Quantile with linear interpolation; q = 0.5 is the median. */
@@ -23,15 +25,15 @@ const quantile = (xs, q) => {
 };
 const median = (xs) => quantile(xs, 0.5);
 const sum = (rounds, key) => rounds.reduce((n, r) => n + r[key], 0);
-const fmt = (x, digits = 0) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
+export const fmt = (x, digits = 0) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
 /** The per-round ratios of app `v` to app `base` for `key` (paired rounds, so drift cancels out). */
-const pairedRatios = (scenario, v, base, key) => {
+export const pairedRatios = (scenario, v, base, key) => {
   const run = scenario.runs.get(v);
   const against = scenario.runs.get(base);
   return run && against ? run.rounds.map((r, i) => r[key] / against.rounds[i][key]) : [];
 };
 /** A median ratio with the 25th-75th percentile of the per-round ratios, which shows how far to trust it. */
-const withSpread = (xs) =>
+export const withSpread = (xs) =>
   xs.length ? `${fmt(median(xs), 3)} (${fmt(quantile(xs, 0.25), 2)}–${fmt(quantile(xs, 0.75), 2)})` : '–';
 
 export function collectMeta({ root, cfg, canPin, redisVersion, notes, nodeBin }) {
@@ -89,6 +91,7 @@ function summarize(scenario) {
       stableId: run.stableId,
       setsTotal: sum(run.rounds, 'sets'),
       sessionMinutes: run.sessionMinutes,
+      registryLatency: run.registryLatency,
     };
   }
   const ratio = (v, key) => median(pairedRatios(scenario, v, 'A', key));
@@ -170,6 +173,7 @@ export function renderReport(meta, scenarios, { findings: withFindings = true } 
     }
   }
   if (sums.some((s) => s.rows.J && s.rows.C)) out.push(...otelWithoutSdk(sums));
+  if (sums.some((s) => s.rows.H && s.rows.C)) out.push(...registrySection(sums));
   if (sums.some((s) => s.rows.C && (s.rows.F || s.rows.G))) {
     out.push('', "## Where C's cost comes from (F and G against A, same run)", '');
     out.push(
@@ -220,7 +224,7 @@ function otelWithoutSdk(sums) {
 }
 
 const STORE_NAMES = { memory: 'MemoryStore', redis: 'Redis', sqlite: 'SQLite', 'sqlite-filled': 'SQLite, filled' };
-function storeName(store) {
+export function storeName(store) {
   return STORE_NAMES[store] ?? store;
 }
 

@@ -1,4 +1,4 @@
-// `npm run bench`: builds the library privately, then measures apps A-G and J (see app.mjs) on
+// `npm run bench`: builds the library privately, then measures apps A-H and J (see app.mjs) on
 // MemoryStore and Redis, and apps A and C on the SQLite session store (empty, and with
 // --session-rows other sessions in the table), steady state and new visitors, interleaved round by
 // round, and writes bench/RESULTS.md. Options: --rounds N --seconds S --apps A,B,C,D
@@ -23,7 +23,7 @@ const { values: args } = parseArgs({
     // hit single runs, and the medians of paired per-round ratios shrug them off.
     rounds: { type: 'string', default: '6' },
     seconds: { type: 'string', default: '2' },
-    apps: { type: 'string', default: 'A,B,C,D,E,F,G,J' },
+    apps: { type: 'string', default: 'A,B,C,D,E,F,G,H,J' },
     stores: { type: 'string', default: 'memory,redis,sqlite,sqlite-filled' },
     'session-rows': { type: 'string', default: '100000' }, // other sessions in the table of sqlite-filled
     express: { type: 'string', default: '5' },
@@ -46,6 +46,8 @@ const STORES = ['memory', 'redis', 'sqlite', 'sqlite-filled'];
 // the library's cost on it differs from the other stores. The other apps would not add to that.
 const SQLITE_APPS = ['A', 'C'];
 const onSqlite = (store) => store.startsWith('sqlite');
+// H keeps its registry on Redis: measured where the sessions are on Redis too.
+const REDIS_ONLY_APPS = ['H'];
 const prefix = `bench:${process.pid}:`;
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -112,7 +114,9 @@ function libraryFor(wanted, wantedStores) {
 
 /** One store x traffic combination: start the apps, warm up, then interleave the rounds. */
 async function scenario(store, traffic) {
-  const measured = onSqlite(store) ? variants.filter((v) => SQLITE_APPS.includes(v)) : variants;
+  const measured = onSqlite(store)
+    ? variants.filter((v) => SQLITE_APPS.includes(v))
+    : variants.filter((v) => store === 'redis' || !REDIS_ONLY_APPS.includes(v));
   const filled = store === 'sqlite-filled' ? `, ${cfg.sessionRows} other sessions in the table` : '';
   console.log(
     `[bench] ${store}${filled}, ${traffic === 'steady' ? `steady state (${cfg.sessions} sessions)` : 'new visitors'}`,
@@ -162,6 +166,7 @@ async function scenario(store, traffic) {
         // How long the sessions lived, to tell the library's periodic lastActivityAt refresh
         // (once per touchInterval per session, by design) from writes it should not make.
         run.sessionMinutes = (performance.now() - run.since) / 60_000;
+        if (app.variant === 'H') run.registryLatency = await app.call('registryLatency');
       }
     }
     return { store, traffic, variants: measured, runs };

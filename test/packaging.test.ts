@@ -221,6 +221,7 @@ describe('the packed tarball', () => {
       './activity',
       './otel',
       './package.json',
+      './registry',
       './sqlite-store',
       './support',
     ]);
@@ -250,7 +251,14 @@ describe('an install from git', () => {
 describe('consumer projects installed from the tarball', () => {
   interface ConsumerOutput {
     ok: boolean;
-    exports: { core: string[]; activity: string[]; otel: string[]; sqliteStore: string[]; support: string[] };
+    exports: {
+      core: string[];
+      activity: string[];
+      otel: string[];
+      sqliteStore: string[];
+      support: string[];
+      registry: string[];
+    };
   }
   const outputs = new Map<string, ConsumerOutput>();
 
@@ -282,6 +290,7 @@ describe('consumer projects installed from the tarball', () => {
     expect(undeclared(esm.exports.otel, 'dist/otel/index.d.ts')).toEqual([]);
     expect(undeclared(esm.exports.sqliteStore, 'dist/sqlite-store/index.d.ts')).toEqual([]);
     expect(undeclared(esm.exports.support, 'dist/support/index.d.ts')).toEqual([]);
+    expect(undeclared(esm.exports.registry, 'dist/registry/index.d.ts')).toEqual([]);
   }, 30_000);
 
   const resolutions = ['node16', 'bundler', 'node10'];
@@ -314,12 +323,17 @@ describe('consumer projects installed from the tarball', () => {
   );
 
   it('TypeScript: the app uses every export of every entry point', () => {
-    const app = ['app.ts', 'otel.ts', 'support.ts']
+    const app = ['app.ts', 'otel.ts', 'support.ts', 'registry.ts']
       .map((file) => readFileSync(join(consumersDir, 'ts', 'src', file), 'utf8'))
       .join();
-    const names = ['index', 'activity/index', 'otel/index', 'sqlite-store/index', 'support/index'].flatMap((entry) =>
-      declaredExports(join(pack().stage, `dist/${entry}.d.ts`)),
-    );
+    const names = [
+      'index',
+      'activity/index',
+      'otel/index',
+      'sqlite-store/index',
+      'support/index',
+      'registry/index',
+    ].flatMap((entry) => declaredExports(join(pack().stage, `dist/${entry}.d.ts`)));
     expect(names.length).toBeGreaterThan(40);
     expect(names.filter((name) => !new RegExp(`\\b${name}\\b`).test(app))).toEqual([]);
   });

@@ -14,6 +14,7 @@ const entryPoints = {
   'express-logical-session/otel': 'src/otel/index.ts',
   'express-logical-session/sqlite-store': 'src/sqlite-store/index.ts',
   'express-logical-session/support': 'src/support/index.ts',
+  'express-logical-session/registry': 'src/registry/index.ts',
 };
 
 const program = ts.createProgram(

@@ -9,6 +9,7 @@
  */
 export {
   LOGS_ACTIVITY,
+  USER_LINK_ACTIVITY,
   type ActivityDispatcher,
   type ActivityDispatcherStats,
   type ActivityRecord,

@@ -1,3 +1,4 @@
+import { USER_LINK_ACTIVITY } from '../core/activity-types.js';
 /**
  * The `metrics()` query, written once for both databases: a dialect supplies the few expressions that
  * differ (how the bounds are bound, time arithmetic, JSON access), so the definitions cannot drift apart.
@@ -27,7 +28,7 @@ export interface MetricsDialect {
 }
 
 /** The activity type whose `details.userId` links a session to a user (recorded by the registry). */
-export const USER_LINK_TYPE = 'session.user';
+export const USER_LINK_TYPE = USER_LINK_ACTIVITY;
 
 /** Reasons of a `session.end` that is recorded when the next request notices the timeout, not when it happened. */
 const LATE_END_REASONS = `'idle-timeout', 'expired'`;

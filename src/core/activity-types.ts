@@ -21,6 +21,17 @@ export interface ActivityRecord {
 }
 
 /**
+ * The activity type of a user link, `{ userId }` in its details: the registry's `linkUser` records it,
+ * and the activity store reads it for a session's user and for the unique users of `metrics()`.
+ *
+ * @example
+ * ```ts
+ * const linked = (await store.timeline(id)).filter((entry) => entry.type === USER_LINK_ACTIVITY);
+ * ```
+ */
+export const USER_LINK_ACTIVITY = 'session.user';
+
+/**
  * Marks a sink that writes each record to a log (the pino sink): with one of them configured, the
  * middleware's logger does not log activity a second time.
  *

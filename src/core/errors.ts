@@ -36,6 +36,8 @@ export const ErrorCodes = {
   STORE_UNAVAILABLE: 'ERR_ELS_STORE_UNAVAILABLE',
   /** The SQLite session store cannot hold or read one session: its ID, its data or its stored row. */
   INVALID_SESSION_RECORD: 'ERR_ELS_INVALID_SESSION_RECORD',
+  /** The session registry's backend (Redis, SQLite) failed or did not answer in time; the backend's error is the `cause`. */
+  REGISTRY_FAILED: 'ERR_ELS_REGISTRY_FAILED',
 } as const;
 
 /**

@@ -47,17 +47,27 @@ export function isSameFile(file: FileIdentity): boolean {
   return now !== undefined && now.dev === file.dev && now.ino === file.ino;
 }
 
-function openFile(path: string, table: string): Connection {
-  const Database = loadDriver();
+/**
+ * Opens a database file the library owns: its directory created, the busy timeout set, and WAL mode with
+ * `synchronous = NORMAL` for a file (readers never wait for the writer, several processes can share it, and
+ * there is no fsync per write: a crashed process loses nothing committed, a power cut at most the last writes).
+ */
+export function openDatabaseFile(path: string, caller?: string): SqliteSessionDatabase {
+  const Database = loadDriver(undefined, caller);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
   try {
-    if (path !== ':memory:') {
-      // WAL: readers never wait for the writer, and several processes can share the file. NORMAL sync in WAL
-      // mode avoids an fsync per write: a crashed process loses nothing committed, a power cut at most the
-      // last writes, never the file.
-      db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
-    }
+    if (path !== ':memory:') db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+function openFile(path: string, table: string): Connection {
+  const db = openDatabaseFile(path);
+  try {
     const statements = prepareAll(db, table);
     return { statements, file: path === ':memory:' ? undefined : identityOf(path), close: () => void db.close() };
   } catch (err) {

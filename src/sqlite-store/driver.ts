@@ -12,14 +12,17 @@ export type DatabaseConstructor = new (path: string, options: { timeout: number 
  * CommonJS build) because express-session calls the store as soon as the first request arrives, so the
  * constructor must return a store that is ready.
  */
-export function loadDriver(load: (id: string) => unknown = createRequire(import.meta.url)): DatabaseConstructor {
+export function loadDriver(
+  load: (id: string) => unknown = createRequire(import.meta.url),
+  caller: string = CALLER,
+): DatabaseConstructor {
   try {
     return load('better-sqlite3') as DatabaseConstructor;
   } catch (err) {
     const reason = err instanceof Error ? err.message.split('\n', 1)[0] : String(err);
     throw new LogicalSessionError(
       ErrorCodes.MISSING_DEPENDENCY,
-      `${CALLER}: better-sqlite3 could not be loaded (${reason}). Install it with \`npm install better-sqlite3\` (an optional peer dependency of express-logical-session), or pass an open database as \`db\`.`,
+      `${caller}: better-sqlite3 could not be loaded (${reason}). Install it with \`npm install better-sqlite3\` (an optional peer dependency of express-logical-session), or pass an open database as \`db\`.`,
       { cause: err },
     );
   }

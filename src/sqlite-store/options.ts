@@ -39,29 +39,31 @@ const EXAMPLE = "new SqliteSessionStore({ path: 'var/sessions.db' })";
 const DAY = 86_400_000;
 const FIFTEEN_MINUTES = 15 * 60_000;
 
-function sourceOf(given: Record<string, unknown>): StoreSource {
+/**
+ * Where a SQLite module's data lives: exactly one of `path` (a file, made absolute) or `db` (an open better-sqlite3
+ * Database). Shared with the SQLite registry, so both read and refuse these options alike.
+ */
+export function sourceOf(
+  given: Record<string, unknown>,
+  { caller = CALLER, example = EXAMPLE, file = 'var/sessions.db' } = {},
+): StoreSource {
   const { path, db } = given;
   if (path !== undefined && db !== undefined) {
-    throw invalidOption(CALLER, 'db', db, 'Pass either `path` or `db`, not both.');
+    throw invalidOption(caller, 'db', db, 'Pass either `path` or `db`, not both.');
   }
   if (db !== undefined) {
     if (hasMethods(db, ['prepare', 'exec', 'close'])) return { kind: 'db', db: db as SqliteSessionDatabase };
-    throw invalidOption(
-      CALLER,
-      'db',
-      db,
-      'Pass an open better-sqlite3 Database, e.g. new Database("var/sessions.db").',
-    );
+    throw invalidOption(caller, 'db', db, `Pass an open better-sqlite3 Database, e.g. new Database("${file}").`);
   }
   if (typeof path === 'string' && path !== '' && !path.includes('\0')) {
-    // Absolute now, so a later process.chdir() cannot move the sessions to another file.
+    // Absolute now, so a later process.chdir() cannot move the data to another file.
     return { kind: 'path', path: path === ':memory:' ? path : resolve(path) };
   }
   throw invalidOption(
-    CALLER,
+    caller,
     'path',
     path,
-    `Pass a database file such as 'var/sessions.db' (or ':memory:'), or an open better-sqlite3 Database as \`db\`: ${EXAMPLE}.`,
+    `Pass a database file such as '${file}' (or ':memory:'), or an open better-sqlite3 Database as \`db\`: ${example}.`,
   );
 }
 

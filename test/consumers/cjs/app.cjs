@@ -27,6 +27,7 @@ const activity = require('express-logical-session/activity');
 const otel = require('express-logical-session/otel');
 const sqliteStore = require('express-logical-session/sqlite-store');
 const support = require('express-logical-session/support');
+const registries = require('express-logical-session/registry');
 const { version } = require('express-logical-session/package.json');
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -57,6 +58,12 @@ async function main() {
   // The CommonJS build loads better-sqlite3 synchronously, so the store is ready when constructed.
   const dataDir = mkdtempSync(join(tmpdir(), 'els-consumer-cjs-'));
   const store = new sqliteStore.SqliteSessionStore({ path: join(dataDir, 'sessions.db') });
+  const registry = registries.sqliteRegistry({ path: join(dataDir, 'registry.db'), maxSessionsPerUser: 3 });
+  assert.throws(
+    () => registries.redisRegistry({ client: 'redis://localhost' }),
+    (err) => err instanceof LogicalSessionError && err.code === ErrorCodes.INVALID_OPTION,
+  );
+  assert.equal(typeof registries.memoryRegistry().list, 'function');
 
   assert.throws(() => require.resolve('@opentelemetry/api'), /Cannot find module/);
   const processor = otel.sessionSpanProcessor();
@@ -70,6 +77,7 @@ async function main() {
   const activityStore = new activity.SqlActivityStore({ sqlite: ':memory:' });
   const middleware = logicalSession({
     exposeHeader: true,
+    registry,
     activity: { sinks: [{ write: (batch) => void records.push(...batch) }, activityStore], flushInterval: 10 },
   });
   const app = express();
@@ -94,6 +102,8 @@ async function main() {
     otel.setSessionAttributes(server, req);
     return { child: child.attributes, server: server.attributes };
   }
+  app.post('/link', async (req, res) => res.json(await registries.linkUser(req, 'user-1')));
+  app.post('/others', async (req, res) => res.json({ revoked: await registries.revokeOtherSessions(req) }));
   app.post('/regenerate', (req, res) => res.json({ id: regenerateSessionId(req, 'wizard') }));
   app.post('/login', async (req, res) => {
     await rotateSessionCookie(req);
@@ -151,6 +161,11 @@ async function main() {
     const beforeLogin = cookie;
     assert.equal((await call('POST', '/login')).body.id, id, 'rotating the cookie keeps the logical ID');
     assert.notEqual(cookie, beforeLogin);
+    assert.equal((await call('POST', '/link')).body.sessionId, id, 'the registry links the logical ID');
+    const [entry] = await registry.list('user-1');
+    assert.equal(entry.sessionId, id);
+    assert.equal(entry.device.type, 'unknown');
+    assert.deepEqual((await call('POST', '/others')).body, { revoked: 0 });
 
     const regenerated = (await call('POST', '/regenerate')).body.id;
     assert.notEqual(regenerated, id);
@@ -172,6 +187,7 @@ async function main() {
     await processor.shutdown();
   } finally {
     server.close();
+    await registry.close();
     await store.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -184,6 +200,7 @@ async function main() {
         otel: Object.keys(otel).sort(),
         sqliteStore: Object.keys(sqliteStore).sort(),
         support: Object.keys(support).sort(),
+        registry: Object.keys(registries).sort(),
       },
     }),
   );

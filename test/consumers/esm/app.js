@@ -19,6 +19,7 @@ import * as otel from 'express-logical-session/otel';
 import * as sqliteStore from 'express-logical-session/sqlite-store';
 import * as support from 'express-logical-session/support';
 import { supportRouter } from 'express-logical-session/support';
+import * as registries from 'express-logical-session/registry';
 import {
   getSessionId,
   getSessionInfo,
@@ -41,7 +42,9 @@ const logger = pino(
 );
 const db = new Database(':memory:');
 const store = new SqlActivityStore({ sqlite: db });
+const registry = registries.memoryRegistry({ maxSessionsPerUser: 2 });
 const middleware = logicalSession({
+  registry,
   logger,
   exposeHeader: 'X-Session-Id',
   activity: { sinks: [store, pinoActivitySink(logger)], flushInterval: 10 },
@@ -72,6 +75,7 @@ app.get('/', (req, res) => {
   req.log.info('searched');
   res.json(getSessionInfo(req));
 });
+app.post('/link', async (req, res) => res.json(await registries.linkUser(req, 'user-1')));
 app.post('/restart', async (req, res) => res.json({ id: await restartSession(req) }));
 app.get('/missing', async () => {
   const err = new Error('No such order');
@@ -115,6 +119,11 @@ try {
     sessionId: id,
     message: 'Please contact support with this session ID',
   });
+  assert.equal((await call('POST', '/link')).body.sessionId, id);
+  assert.deepEqual(
+    (await registry.list('user-1')).map((entry) => entry.sessionId),
+    [id],
+  );
   // The console on the SQLite activity store, once the dispatcher has written the records.
   for (let i = 0; i < 500 && (await store.summary(id)) === undefined; i++) await new Promise((r) => setTimeout(r, 10));
   const page = await call('GET', `/support/sessions/${id}`, { 'x-role': 'support' });
@@ -152,7 +161,14 @@ try {
   // The middleware closed the store; the app still owns the database and can query it.
   const reader = new activity.SqlActivityStore({ sqlite: db, createTable: false });
   const summary = await reader.summary(id);
-  assert.deepEqual(summary.counts, { 'session.start': 1, search: 2, error: 1, 'support.lookup': 1, 'session.end': 1 });
+  assert.deepEqual(summary.counts, {
+    'session.start': 1,
+    search: 2,
+    error: 1,
+    'session.user': 1,
+    'support.lookup': 1,
+    'session.end': 1,
+  });
   const timeline = await reader.timeline(id);
   assert.deepEqual(timeline.map((entry) => entry.type).sort(), [
     'error',
@@ -160,8 +176,10 @@ try {
     'search',
     'session.end',
     'session.start',
+    'session.user',
     'support.lookup',
   ]);
+  assert.deepEqual(await registry.list('user-1'), [], 'restartSession ended the linked session');
   assert.equal(getSessionId.name, 'getSessionId');
   const all = await new Promise((resolve, reject) => sessions.all((err, rows) => (err ? reject(err) : resolve(rows))));
   assert.equal(Object.values(all).length, 1, 'the restarted session, keyed by its hash');
@@ -170,6 +188,7 @@ try {
   server.close();
   db.close();
   await sessions.close();
+  await registry.close();
   rmSync(dataDir, { recursive: true, force: true });
 }
 process.stdout.write(
@@ -181,6 +200,7 @@ process.stdout.write(
       otel: Object.keys(otel).sort(),
       sqliteStore: Object.keys(sqliteStore).sort(),
       support: Object.keys(support).sort(),
+      registry: Object.keys(registries).sort(),
     },
   }),
 );

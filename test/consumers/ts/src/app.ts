@@ -52,6 +52,7 @@ import {
   createActivityDispatcher,
   DEFAULT_ACTIVITY_TABLE,
   LOGS_ACTIVITY,
+  USER_LINK_ACTIVITY,
   pinoActivitySink,
   postgresSchema,
   serializeDetails,
@@ -251,10 +252,11 @@ app.get('/activity/:sessionId', async (req, res) => {
   const summary: SessionSummary | undefined = await store.summary(req.params.sessionId);
   const recent: SessionsOptions = { since: Date.now() - 3_600_000, limit: 20 };
   const sessions: SessionListItem[] = await store.sessions(recent);
+  const linked = timeline.filter((entry) => entry.type === USER_LINK_ACTIVITY).length;
   const truncated = timeline.filter(
     (entry) => typeof entry.details === 'object' && entry.details !== null && TRUNCATED_KEY in entry.details,
   );
-  res.json({ timeline, summary, sessions, truncated: truncated.length, safe: toJsonSafe({ at: 1n }) });
+  res.json({ timeline, summary, sessions, linked, truncated: truncated.length, safe: toJsonSafe({ at: 1n }) });
 });
 
 const handlerOptions: SessionErrorHandlerOptions = {
