@@ -71,7 +71,8 @@ export interface SupportRegistryEntry {
   readonly lastActivityAt: number;
   readonly linkedAt: number;
   readonly device: SupportDevice;
-  readonly ipPrefix: string;
+  /** `undefined` when the request had no address to cut (`req.ip` unset). */
+  readonly ipPrefix: string | undefined;
 }
 
 /**
