@@ -109,7 +109,7 @@ async function betterSqliteCurrent(node) {
  * `describe` says in words which versions run.
  */
 export async function packagesFor(node) {
-  if (node.major < CURRENT_MAJORS_FROM) return { overrides: {}, describe: 'the lockfile’s packages' };
+  if (node.major < CURRENT_MAJORS_FROM) return { overrides: {}, describe: "the lockfile's packages" };
   const connectRedis = join(modules, CONNECT_REDIS_CURRENT);
   if (!existsSync(join(connectRedis, 'package.json'))) {
     throw new Error(`${CONNECT_REDIS_CURRENT} is not installed in ${modules} (npm ci first)`);
