@@ -10,6 +10,8 @@
 //     Node-API binaries, so it is installed into the cache with --ignore-scripts: nothing is compiled.
 //   - connect-redis 10 (engines >=22, same source as 9): the devDependency alias `connect-redis-10`,
 //     which `npm ci` installs on Node 20 too, with an EBADENGINE warning only.
+// - One run can also take the oldest Express and express-session that package.json's peer ranges allow
+//   (`peerFloors`), so that the ranges say what is tested.
 // Downloads are cached in node_modules/.cache/express-logical-session (ELS_CACHE_DIR overrides it).
 // The other Node runs in a temporary copy of the project whose node_modules links to this one's, with
 // those packages swapped.
@@ -121,6 +123,33 @@ export async function packagesFor(node) {
 
 export function packageVersion(dir) {
   return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version;
+}
+
+/**
+ * The oldest versions that package.json's peer ranges for Express and express-session allow, for the one
+ * run that tests them (`test-on-node --floor`): `{ overrides, describe }` as from `packagesFor`. Express 4
+ * is the suite's `express4` alias, Express 5 its `express`. Installed into the cache, dependencies included.
+ */
+export async function peerFloors() {
+  const { peerDependencies: peers } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const lowest = (name) =>
+    peers[name].split('||').map((range) => {
+      const version = /^\s*(?:\^|>=)?\s*(\d+\.\d+\.\d+)\s*$/.exec(range)?.[1];
+      if (version === undefined) throw new Error(`peer range of ${name} not understood: ${peers[name]}`);
+      return version;
+    });
+  const floors = { 'express-session': `express-session@${lowest('express-session')[0]}` };
+  for (const version of lowest('express'))
+    floors[version.startsWith('4.') ? 'express4' : 'express'] = `express@${version}`;
+  const overrides = {};
+  for (const [link, spec] of Object.entries(floors)) {
+    const prefix = join(cacheDir, `floor-${spec.replace('@', '-')}`);
+    const target = join(prefix, 'node_modules', spec.split('@')[0]);
+    if (!existsSync(join(target, 'package.json'))) await npmInstall(prefix, spec, ['--ignore-scripts']);
+    overrides[link] = target;
+  }
+  const describe = `the peer floors ${Object.values(floors).join(', ')}`;
+  return { overrides, describe };
 }
 
 /**

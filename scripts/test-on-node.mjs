@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Runs the vitest suite under other Node.js versions: `node scripts/test-on-node.mjs 22 24 26`.
+//   --floor 22       the Node 22 run takes the oldest Express and express-session the peer ranges allow
 //   --otel-sdk3 24   also runs the OpenTelemetry 3.x check (OTEL_SDK3=1) in the Node 24 run
 //
 // scripts/platform.mjs gets each Node (from the npm registry, cached) and the packages it runs with:
@@ -9,11 +10,14 @@
 import { dirname, join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { isNodeVersion, nodeFor, packagesFor, root, run, workspaceFor } from './platform.mjs';
+import { isNodeVersion, nodeFor, packagesFor, peerFloors, root, run, workspaceFor } from './platform.mjs';
 
 const { values: options, positionals: versions } = parseArgs({
   allowPositionals: true,
-  options: { 'otel-sdk3': { type: 'string', multiple: true, default: [] } },
+  options: {
+    floor: { type: 'string', multiple: true, default: [] },
+    'otel-sdk3': { type: 'string', multiple: true, default: [] },
+  },
 });
 
 function fail(message) {
@@ -24,14 +28,22 @@ function fail(message) {
 if (versions.length === 0 || !versions.every(isNodeVersion)) {
   fail('give Node.js versions to test on, e.g. `node scripts/test-on-node.mjs 22 24 26`');
 }
-for (const version of options['otel-sdk3']) {
-  if (!versions.includes(version)) fail(`--otel-sdk3 ${version}: not one of the versions to test on`);
+for (const option of ['floor', 'otel-sdk3']) {
+  for (const version of options[option]) {
+    if (!versions.includes(version)) fail(`--${option} ${version}: not one of the versions to test on`);
+  }
 }
 
 const prepared = await Promise.all(
   versions.map(async (version) => {
     const node = await nodeFor(version);
-    return { node, packages: await packagesFor(node), otelSdk3: options['otel-sdk3'].includes(version) };
+    const packages = await packagesFor(node);
+    if (options.floor.includes(version)) {
+      const floors = await peerFloors();
+      Object.assign(packages.overrides, floors.overrides);
+      packages.describe += `, ${floors.describe}`;
+    }
+    return { node, packages, otelSdk3: options['otel-sdk3'].includes(version) };
   }),
 ).catch((err) => fail(err.message));
 
