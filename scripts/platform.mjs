@@ -16,7 +16,17 @@
 // The other Node runs in a temporary copy of the project whose node_modules links to this one's, with
 // those packages swapped.
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,24 +56,41 @@ export function run(command, args, options = {}) {
   });
 }
 
-function npmInstall(prefix, spec, extra = []) {
-  mkdirSync(prefix, { recursive: true });
-  return run(
-    'npm',
-    [
-      'install',
-      '--prefix',
-      prefix,
-      '--no-save',
-      '--no-package-lock',
-      '--no-audit',
-      '--no-fund',
-      '--loglevel=error',
-      ...extra,
-      spec,
-    ],
-    { quiet: true },
-  );
+const installs = new Map();
+
+/**
+ * `npm install spec` into the cache folder `prefix`, once: into a temporary folder renamed into place when
+ * it is complete, so an interrupted install is never taken for a finished one, and versions that are
+ * prepared at the same time share one install.
+ */
+function installOnce(prefix, spec, extra = []) {
+  if (!installs.has(prefix)) {
+    const partial = `${prefix}.partial-${process.pid}`;
+    const installing = (async () => {
+      rmSync(partial, { recursive: true, force: true });
+      mkdirSync(partial, { recursive: true });
+      await run(
+        'npm',
+        [
+          'install',
+          '--prefix',
+          partial,
+          '--no-save',
+          '--no-package-lock',
+          '--no-audit',
+          '--no-fund',
+          '--loglevel=error',
+          ...extra,
+          spec,
+        ],
+        { quiet: true },
+      );
+      rmSync(prefix, { recursive: true, force: true });
+      renameSync(partial, prefix);
+    })();
+    installs.set(prefix, installing);
+  }
+  return installs.get(prefix);
 }
 
 /** `20`, `24.22` or `24.22.3` (a Node version on the npm registry), or the path of a node binary. */
@@ -85,7 +112,7 @@ export async function nodeFor(spec) {
     const pkg = `node-${process.platform}-${process.arch}`;
     const prefix = join(cacheDir, `node-${spec}`);
     execPath = join(prefix, 'node_modules', pkg, 'bin', 'node');
-    if (!existsSync(execPath)) await npmInstall(prefix, `${pkg}@${spec}`);
+    if (!existsSync(execPath)) await installOnce(prefix, `${pkg}@${spec}`);
   }
   const full = execFileSync(execPath, ['-p', 'process.version'], { encoding: 'utf8' }).trim();
   return { spec, execPath, full, major: Number(full.slice(1).split('.')[0]) };
@@ -97,7 +124,7 @@ async function betterSqliteCurrent(node) {
   const target = join(prefix, 'node_modules', 'better-sqlite3');
   if (!existsSync(join(target, 'package.json'))) {
     // --ignore-scripts: the tarball's prebuilds/ hold the binaries; nothing is built.
-    await npmInstall(prefix, `better-sqlite3@${BETTER_SQLITE3_CURRENT}`, ['--ignore-scripts']);
+    await installOnce(prefix, `better-sqlite3@${BETTER_SQLITE3_CURRENT}`, ['--ignore-scripts']);
   }
   await run(node.execPath, ['-e', 'new (require("better-sqlite3"))(":memory:").prepare("select 1").get()'], {
     cwd: prefix,
@@ -145,7 +172,7 @@ export async function peerFloors() {
   for (const [link, spec] of Object.entries(floors)) {
     const prefix = join(cacheDir, `floor-${spec.replace('@', '-')}`);
     const target = join(prefix, 'node_modules', spec.split('@')[0]);
-    if (!existsSync(join(target, 'package.json'))) await npmInstall(prefix, spec, ['--ignore-scripts']);
+    if (!existsSync(join(target, 'package.json'))) await installOnce(prefix, spec, ['--ignore-scripts']);
     overrides[link] = target;
   }
   const describe = `the peer floors ${Object.values(floors).join(', ')}`;
