@@ -40,8 +40,9 @@ export function startApp({
   sessionRows = 0,
   execArgv = [],
   execPath = process.execPath,
+  app: appPath = APP, // app.mjs in a copy of the project (runtime.mjs)
 }) {
-  const child = fork(APP, [], {
+  const child = fork(appPath, [], {
     env: {
       ...process.env,
       BENCH_APP: variant,

@@ -1,5 +1,5 @@
 // Where does the time go? `node bench/profile.mjs A C [--store memory|redis] [--seconds 10] [--new]
-// [--lib path/index.js] [--node path/to/node]`
+// [--lib path/index.js] [--node 24|20|26|path/to/node]` (Node 24 by default, as the bench; runtime.mjs)
 // runs each named app under --cpu-prof with steady-state (or, with --new, new-visitor) traffic
 // and prints CPU time per request
 // by package, the hottest functions, and every library function with its self and total time.
@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pin, startApp, usesLibrary } from './apps.mjs';
 import { buildLibrary } from './build.mjs';
+import { appRuntime } from './runtime.mjs';
 import { establishSessions, runLoad } from './load.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -20,7 +21,7 @@ const { values: args, positionals } = parseArgs({
     lib: { type: 'string' }, // default: BENCH_LIB, else a fresh build of src/
     top: { type: 'string', default: '15' },
     new: { type: 'boolean', default: false },
-    node: { type: 'string', default: process.execPath }, // another Node binary for the apps
+    node: { type: 'string', default: '24' }, // another Node version or binary for the apps
   },
 });
 const variants = positionals.length ? positionals : ['A', 'C'];
@@ -30,8 +31,11 @@ if (!libPath && variants.some(usesLibrary)) {
   if (built.error) throw new Error(`the library did not build: ${built.error}`);
   libPath = built.path;
 }
+const runtime = await appRuntime(args.node, libPath);
+console.log(`[profile] apps on Node ${runtime.node.full}, with ${runtime.packages}`);
+process.once('exit', runtime.cleanup); // the temporary copy of the project, if any
 // Frames from this folder are the library's (its chunks included).
-const LIB_DIR = libPath ? `${dirname(libPath)}/` : '\0';
+const LIB_DIR = runtime.libPath ? `${dirname(runtime.libPath)}/` : '\0';
 const DIR = `${ROOT}.tmp/bench-prof`;
 mkdirSync(DIR, { recursive: true });
 pin(process.pid, 0);
@@ -41,9 +45,10 @@ for (const variant of variants) {
     variant,
     store: args.store,
     prefix: `bench:${process.pid}:prof:${variant}:`,
-    libPath,
+    libPath: runtime.libPath,
     express: '5',
-    execPath: args.node,
+    app: runtime.app,
+    execPath: runtime.node.execPath,
   });
   const cookies = args.new ? undefined : await establishSessions(app.port, 100);
   await runLoad({ port: app.port, cookies, seconds: 3, connections: 10 }); // warm-up, not profiled

@@ -36,10 +36,11 @@ export const pairedRatios = (scenario, v, base, key) => {
 export const withSpread = (xs) =>
   xs.length ? `${fmt(median(xs), 3)} (${fmt(quantile(xs, 0.25), 2)}–${fmt(quantile(xs, 0.75), 2)})` : '–';
 
-export function collectMeta({ root, cfg, canPin, redisVersion, notes, nodeBin }) {
+/** `modulesRoot`: the folder whose node_modules the apps load (runtime.mjs), `root` the project's. */
+export function collectMeta({ root, modulesRoot = root, cfg, canPin, redisVersion, notes, nodeBin }) {
   const version = (name) => {
     try {
-      return JSON.parse(readFileSync(`${root}node_modules/${name}/package.json`, 'utf8')).version;
+      return JSON.parse(readFileSync(`${modulesRoot}node_modules/${name}/package.json`, 'utf8')).version;
     } catch {
       return '?';
     }

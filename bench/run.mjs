@@ -1,8 +1,9 @@
 // `npm run bench`: builds the library privately, then measures apps A-H and J (see app.mjs) on
 // MemoryStore and Redis, and apps A and C on the SQLite session store (empty, and with
 // --session-rows other sessions in the table), steady state and new visitors, interleaved round by
-// round, and writes bench/RESULTS.md. Options: --rounds N --seconds S --apps A,B,C,D
-// --stores memory,redis,sqlite,sqlite-filled --session-rows N --express 4|5 --node /path/to/node
+// round, and writes bench/RESULTS.md. The apps run on Node 24 (--node: another version, fetched from the
+// npm registry, or a node binary's path; see runtime.mjs). Options: --rounds N --seconds S --apps A,B,C,D
+// --stores memory,redis,sqlite,sqlite-filled --session-rows N --express 4|5 --node 24|20|26|/path/to/node
 // --out bench/RESULTS-x.md --quick (harness check). BENCH_LIB=/path/index.js benchmarks that build instead.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { canPin, pin, startApp, usesLibrary } from './apps.mjs';
 import { buildLibrary } from './build.mjs';
+import { appRuntime } from './runtime.mjs';
 import { establishSessions, httpGet, runLoad } from './load.mjs';
 import { commandsExecuted, connectRedis, deleteKeys } from './redis.mjs';
 import { collectMeta, renderReport } from './report.mjs';
@@ -27,7 +29,8 @@ const { values: args } = parseArgs({
     stores: { type: 'string', default: 'memory,redis,sqlite,sqlite-filled' },
     'session-rows': { type: 'string', default: '100000' }, // other sessions in the table of sqlite-filled
     express: { type: 'string', default: '5' },
-    node: { type: 'string', default: process.execPath }, // run the apps on another Node binary
+    // The headline runs on Node 24; `--node 20` and `--node 26` are the side runs (bench/README.md).
+    node: { type: 'string', default: '24' },
     quick: { type: 'boolean', default: false }, // 2 short rounds, RESULTS.md left alone
     out: { type: 'string', default: 'bench/RESULTS.md' }, // where the report goes, from the project root
   },
@@ -62,6 +65,9 @@ if (!libPath || !variants.some((v) => SQLITE_APPS.includes(v))) {
   stores.splice(0, stores.length, ...stores.filter((s) => !onSqlite(s)));
 }
 cfg.apps = variants;
+const runtime = await appRuntime(args.node, libPath);
+console.log(`[bench] apps on Node ${runtime.node.full}, with ${runtime.packages}`);
+process.once('exit', runtime.cleanup); // the temporary copy of the project, if any
 
 let redis;
 if (stores.includes('redis')) {
@@ -89,7 +95,15 @@ try {
     await redis.client.quit();
   }
 }
-const meta = collectMeta({ root: ROOT, cfg, canPin, redisVersion: redis?.version, notes, nodeBin: args.node });
+const meta = collectMeta({
+  root: ROOT,
+  modulesRoot: runtime.modulesRoot,
+  cfg,
+  canPin,
+  redisVersion: redis?.version,
+  notes,
+  nodeBin: runtime.node.execPath,
+});
 // The hand-kept findings go into the main report only, not into side runs written elsewhere.
 const report = renderReport(meta, results, { findings: args.out === 'bench/RESULTS.md' });
 console.log(`\n${report}`);
@@ -127,10 +141,11 @@ async function scenario(store, traffic) {
         variant,
         store,
         prefix: `${prefix}${traffic}:${variant}:`,
-        libPath,
+        libPath: runtime.libPath,
         express: cfg.express,
         sessionRows: store === 'sqlite-filled' ? cfg.sessionRows : 0,
-        execPath: args.node,
+        app: runtime.app,
+        execPath: runtime.node.execPath,
       }),
     ),
   );

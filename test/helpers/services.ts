@@ -35,18 +35,37 @@ export function requirePostgres(): ServiceGate {
 }
 
 /**
- * The `redis-server` binary, for tests that start, kill and restart their own server.
- * Only asked for when Redis itself is available, so one missing thing gives one reason.
+ * The server binary the private-Redis tests start: `REDIS_SERVER_BIN` if set (e.g. `valkey-server`),
+ * else `redis-server`, else `valkey-server`, whichever is on PATH first. `undefined` when none runs.
+ */
+export function redisServerBinary(): string | undefined {
+  const configured = process.env.REDIS_SERVER_BIN;
+  const candidates = configured !== undefined && configured !== '' ? [configured] : ['redis-server', 'valkey-server'];
+  const key = candidates.join(' ');
+  if (!binaries.has(key)) {
+    binaries.set(
+      key,
+      candidates.find((bin) => spawnSync(bin, ['--version'], { encoding: 'utf8' }).status === 0),
+    );
+  }
+  return binaries.get(key);
+}
+const binaries = new Map<string, string | undefined>();
+
+/**
+ * A Redis server binary (see `redisServerBinary`), for tests that start, kill and restart their own
+ * server. Only asked for when Redis itself is available, so one missing thing gives one reason.
  */
 export function requireRedisServerBinary(): ServiceGate {
   const redis = requireRedis();
   if (!redis.available) return redis;
-  const probe = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
-  if (probe.status === 0) return { available: true, url: 'redis-server' };
+  const binary = redisServerBinary();
+  if (binary !== undefined) return { available: true, url: binary };
+  const wanted = process.env.REDIS_SERVER_BIN || 'redis-server (or valkey-server)';
   if (onCi()) {
-    throw new Error('redis-server must be installed when CI=true (.ci/run installs it with apt-get).');
+    throw new Error(`${wanted} must be installed when CI=true (.ci/run installs it with apt-get).`);
   }
-  return { available: false, reason: 'redis-server is not on PATH (these tests start their own Redis)' };
+  return { available: false, reason: `${wanted} is not on PATH (these tests start their own Redis)` };
 }
 
 /** Where the browser tests find Chromium (Debian's package; .ci/run installs it when missing). */

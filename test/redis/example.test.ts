@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
 import { describeWith, requireRedis } from '../helpers/services.js';
 import { connectAdmin, deleteKeysUnder, testPrefix } from './helpers/keys.js';
-import { RoundRobinClient } from '../helpers/round-robin-client.js';
+import { httpRequest, RoundRobinClient } from '../helpers/round-robin-client.js';
+import { waitFor } from '../helpers/wait.js';
 
 const redis = requireRedis();
 
@@ -45,7 +46,19 @@ describeWith(redis, 'examples/redis', () => {
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
     const [ready] = (await once(balancer, 'message')) as [{ port: number }];
-    const client = new RoundRobinClient([`http://127.0.0.1:${ready.port}`], 'connect.sid');
+    const base = `http://127.0.0.1:${ready.port}`;
+    // The instances listen before their Redis client has connected, and answer 503 until it has (by
+    // design, see server.ts). Wait for both, one cookie-less request to each per round, so the next
+    // request goes to instance a again.
+    await waitFor(
+      async () => {
+        const pair = [await httpRequest(base, 'GET', '/', {}), await httpRequest(base, 'GET', '/', {})];
+        return pair.every((answer) => answer.status === 200);
+      },
+      'both instances to reach Redis',
+      { timeoutMs: 10_000 },
+    );
+    const client = new RoundRobinClient([base], 'connect.sid');
 
     const visits = [];
     for (let i = 0; i < 4; i += 1) visits.push(await client.request('GET', '/'));

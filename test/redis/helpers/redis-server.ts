@@ -1,5 +1,6 @@
 /**
- * A private `redis-server` on a spare loopback port, for tests that kill and restart Redis.
+ * A private Redis server on a spare loopback port, for tests that kill and restart Redis. The binary is
+ * `redisServerBinary()`: redis-server, or valkey-server (`REDIS_SERVER_BIN`), which takes the same flags.
  * Readiness is awaited (log line, then PING), never slept for.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -8,6 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
+import { redisServerBinary } from '../../helpers/services.js';
 
 export interface PrivateRedisOptions {
   /** Append-only file with fsync on every write, so a `kill -9` loses nothing. */
@@ -38,7 +40,7 @@ export async function sparePort(): Promise<number> {
   return port;
 }
 
-/** Resolves once `redis-server` at `port` answers `+PONG` to a raw PING. */
+/** Resolves once the server at `port` answers `+PONG` to a raw PING. */
 export async function pingRaw(port: number, timeoutMs = 500): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });
@@ -53,19 +55,16 @@ export async function pingRaw(port: number, timeoutMs = 500): Promise<boolean> {
   });
 }
 
-function waitForLogLine(child: ChildProcess, needle: string, timeoutMs: number): Promise<void> {
+function waitForLogLine(child: ChildProcess, binary: string, needle: string, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     let seen = '';
-    const timer = setTimeout(
-      () => finish(new Error(`redis-server not ready after ${timeoutMs} ms:\n${seen}`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => finish(new Error(`${binary} not ready after ${timeoutMs} ms:\n${seen}`)), timeoutMs);
     const onData = (chunk: Buffer): void => {
       seen += chunk.toString();
       if (seen.includes(needle)) finish();
     };
     const onExit = (code: number | null): void =>
-      finish(new Error(`redis-server exited (${code}) before ready:\n${seen}`));
+      finish(new Error(`${binary} exited (${code}) before ready:\n${seen}`));
     function finish(err?: Error): void {
       clearTimeout(timer);
       child.stdout?.off('data', onData);
@@ -80,6 +79,9 @@ function waitForLogLine(child: ChildProcess, needle: string, timeoutMs: number):
 
 /** Starts a private Redis; the caller must `stop()` it (the test's `afterAll`). */
 export async function startPrivateRedis(options: PrivateRedisOptions = {}): Promise<PrivateRedis> {
+  const found = redisServerBinary();
+  if (found === undefined) throw new Error('no redis-server or valkey-server on PATH (REDIS_SERVER_BIN)');
+  const binary = found;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'els-redis-'));
   const port = await sparePort();
   const args = [
@@ -100,10 +102,10 @@ export async function startPrivateRedis(options: PrivateRedisOptions = {}): Prom
   let child: ChildProcess | undefined;
 
   async function launch(): Promise<void> {
-    const proc = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
-    await waitForLogLine(proc, 'Ready to accept connections', READY_TIMEOUT_MS);
-    if (!(await pingRaw(port))) throw new Error(`redis-server on ${port} logged ready but does not answer PING`);
+    await waitForLogLine(proc, binary, 'Ready to accept connections', READY_TIMEOUT_MS);
+    if (!(await pingRaw(port))) throw new Error(`${binary} on ${port} logged ready but does not answer PING`);
     // Drain output so a chatty server never blocks on a full pipe.
     proc.stdout.resume();
     proc.stderr.resume();
