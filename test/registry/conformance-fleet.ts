@@ -36,6 +36,23 @@ function refusedEverywhere(instances: readonly Instance[], sessionId: string, re
   );
 }
 
+function expiredEnds(file: string): number {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    const row = db
+      .prepare(
+        "SELECT count(*) AS n FROM activity_log WHERE activity_type = 'session.end' AND details LIKE '%expired%'",
+      )
+      .get() as { n: number };
+    return row.n;
+  } catch {
+    return 0;
+  } finally {
+    db?.close();
+  }
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
@@ -140,6 +157,10 @@ export function fleetConformance(
       const swept = await Promise.all(instances.map((instance) => instance.registry.sweep()));
       expect(swept.reduce((a, b) => a + b, 0)).toBe(100);
       expect(await Promise.all(instances.map((instance) => instance.registry.sweep()))).toEqual(instances.map(() => 0));
+      // The sweep's ends reach the store within the dispatcher's flush interval, long before a user comes back
+      // after 31 minutes; wait for them here. The return then fires the same end (same event ID), which the
+      // store keeps once, so the recorded reason stays \`expired\`.
+      await expect.poll(() => expiredEnds(file), { timeout: 5_000, interval: 20 }).toBe(100);
       const back = await browsers[0]!.send(instances[count - 1]!, 'get', '/me');
       expect(back.body).toMatchObject({ note: 'user user-0' });
       expect(back.body.id).not.toBe(ids[0]);
