@@ -22,7 +22,10 @@ function state(
 ): RequestState {
   return {
     runtime: undefined,
-    context: { sessionId: fields.id ?? ID, log: undefined },
+    sessionId: fields.id ?? ID,
+    logParent: undefined,
+    logChild: undefined,
+    logBoundId: undefined,
     createdAt: fields.createdAt ?? CREATED,
     lastActivityAt: fields.lastActivityAt ?? CREATED + 600_000,
     previousId: fields.previousId,

@@ -40,7 +40,7 @@ async function storeStep(action: string, step: Promise<void>): Promise<void> {
 function syncExposedHeader(req: Request, runtime: Runtime): void {
   const header = runtime.config.exposeHeader;
   const res = req.res;
-  if (header !== undefined && res && !res.headersSent) res.setHeader(header, stateOf(req).context.sessionId);
+  if (header !== undefined && res && !res.headersSent) res.setHeader(header, stateOf(req).sessionId);
 }
 
 /**
@@ -64,7 +64,7 @@ export function regenerateSessionId(req: Request, reason = 'regenerate'): string
   materialize(runtime, req, state, session);
   rotate(runtime, req, state, reason, runtime.config.now());
   persist(state, session).catch((err: unknown) => {
-    const fields = { sessionId: state.context.sessionId };
+    const fields = { sessionId: state.sessionId };
     recordFailure(
       runtime,
       'storeFailures',
@@ -75,7 +75,7 @@ export function regenerateSessionId(req: Request, reason = 'regenerate'): string
     );
   });
   syncExposedHeader(req, runtime);
-  return state.context.sessionId;
+  return state.sessionId;
 }
 
 /**
@@ -104,7 +104,7 @@ export async function restartSession(req: Request): Promise<string> {
   if (wasAnnounced) emitSessionEnd(runtime, req, previousId, 'restart', now);
   emitSessionStart(runtime, req, state, 'restart');
   syncExposedHeader(req, runtime);
-  return state.context.sessionId;
+  return state.sessionId;
 }
 
 /**
@@ -136,7 +136,7 @@ export async function rotateSessionCookie(req: Request): Promise<void> {
   const fresh: LiveSession = req.session;
   Object.assign(fresh, data);
   await storeStep('rotateSessionCookie', persist(state, fresh));
-  safeLog(runtime, 'info', { sessionId: state.context.sessionId }, 'session.cookie-rotated');
+  safeLog(runtime, 'info', { sessionId: state.sessionId }, 'session.cookie-rotated');
 }
 
 /**
@@ -160,7 +160,7 @@ export async function endSession(req: Request, res?: Response): Promise<void> {
     sessionCall((done) => session.destroy(done)),
   );
   state.persistent = false;
-  if (!state.pending) emitSessionEnd(runtime, req, state.context.sessionId, 'logout', runtime.config.now());
+  if (!state.pending) emitSessionEnd(runtime, req, state.sessionId, 'logout', runtime.config.now());
   const response = res ?? req.res;
   if (name !== undefined && response && !response.headersSent) {
     response.clearCookie(name, { path: path ?? '/', domain, secure: secure === true, sameSite, httpOnly });

@@ -59,7 +59,7 @@ export function logActivity(req: Request, type: string, details?: Record<string,
       return;
     }
     if (!runtime) return;
-    const sessionId = state.context.sessionId;
+    const sessionId = state.sessionId;
     const normalized = snapshotDetails(details);
     const record = { eventId: randomId(), sessionId, type, details: normalized, at: runtime.config.now() };
     // The shape pinoActivitySink writes, so that a log index sees one shape for `activity`.

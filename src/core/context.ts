@@ -2,12 +2,19 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Request } from 'express';
 import type { LoggerLike } from './types.js';
 
-/** What the async call tree of one request can see. */
+/**
+ * What the async call tree of one request can see. The request's state (session-state.ts) is itself
+ * the context: one object per request, not two.
+ */
 export interface RequestContext {
   /** Current logical ID; updated in place when the request rotates it. */
   sessionId: string;
-  /** The lazily built `req.log` child, when a logger is configured (see logging.ts). */
-  log?: { parent: LoggerLike; child: LoggerLike | undefined; boundId: string | undefined } | undefined;
+  /** The logger `req.log` is a child of, when one is configured (see logging.ts). */
+  logParent: LoggerLike | undefined;
+  /** That child, built on the first read of `req.log` and rebuilt when the ID rotates. */
+  logChild: LoggerLike | undefined;
+  /** The ID `logChild` is bound with. */
+  logBoundId: string | undefined;
 }
 
 export const storage = new AsyncLocalStorage<RequestContext>();

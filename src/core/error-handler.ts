@@ -105,7 +105,7 @@ function resolveHandlerOptions(factory: string, options: unknown, argumentCount:
 function answer(options: ResponseOptions, err: unknown, req: Request, res: Response, facts: ErrorFacts): void {
   const state: RequestState = stateOf(req);
   const runtime = state.runtime ?? mountedRuntime(req);
-  const sessionId = state.context.sessionId;
+  const sessionId = state.sessionId;
   logHandledError(runtime, req, options.logger, err, state, facts.status);
   recordError(runtime, req, sessionId, facts.status, facts.shown);
   void respondWithId(options, runtime, res, { err, req, sessionId, status: facts.status }, facts);

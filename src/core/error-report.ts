@@ -62,7 +62,7 @@ export function logHandledError(
   const cookieSessionId = textOf(readSafely(req, 'sessionID'));
   const logged = redactError(err, cookieSessionId);
   if (status < 500 && typeof logged === 'object' && logged !== null) delete (logged as { stack?: unknown }).stack;
-  const fields = { err: logged, sessionId: state.context.sessionId, status, persistent: state.persistent };
+  const fields = { err: logged, sessionId: state.sessionId, status, persistent: state.persistent };
   const level = status >= 500 ? 'error' : 'warn';
   const message = status >= 500 ? 'request failed' : 'request rejected';
   if (runtime?.config.logger) {
@@ -78,7 +78,7 @@ export function logHandledError(
       logger.error(fields, message);
     } else if (status >= 500 && appEnv(req) !== 'test') {
       const stack = readSafely(logged as object, 'stack');
-      console.error(`${message} (session ${state.context.sessionId}):`, typeof stack === 'string' ? stack : logged);
+      console.error(`${message} (session ${state.sessionId}):`, typeof stack === 'string' ? stack : logged);
     }
   } catch {
     // a broken logger must not break the error response

@@ -10,12 +10,12 @@ import { writeBeforeRoute, type EarlyChange } from './transitions.js';
 export function handOn(runtime: Runtime, req: Request, res: Response, next: NextFunction, state: RequestState): void {
   const header = runtime.config.exposeHeader;
   if (header !== undefined) {
-    res.setHeader(header, state.context.sessionId);
+    res.setHeader(header, state.sessionId);
     if (runtime.config.corsExposeHeader) exposeToCors(res, header);
   }
-  if (runtime.config.logger) bindRequestLogger(req, runtime.config.logger, state.context);
+  if (runtime.config.logger) bindRequestLogger(req, runtime.config.logger, state);
   if (runtime.config.asyncContext) {
-    runInContext(state.context, req, next);
+    runInContext(state, req, next);
   } else {
     next();
   }

@@ -76,7 +76,7 @@ function endTime(runtime: Runtime, state: RequestState, reason: SessionReason, n
 
 /** Fires start for the state's ID; `false` when this process already fired it. */
 export function emitSessionStart(runtime: Runtime, req: Request, state: RequestState, reason: SessionReason): boolean {
-  const sessionId = state.context.sessionId;
+  const sessionId = state.sessionId;
   const eventId = lifecycleEventId('session.start', sessionId);
   if (!claimEvent(runtime, eventId)) return false;
   runtime.stats.sessionsStarted++;
@@ -92,7 +92,7 @@ export function emitSessionStart(runtime: Runtime, req: Request, state: RequestS
 
 /** Tells the listeners that the library refreshed the stored `lastActivityAt`. */
 export function emitTouch(runtime: Runtime, req: Request, state: RequestState): void {
-  notify(runtime, 'touch', { sessionId: state.context.sessionId, lastActivityAt: state.lastActivityAt }, req);
+  notify(runtime, 'touch', { sessionId: state.sessionId, lastActivityAt: state.lastActivityAt }, req);
 }
 
 /** Why a custom ID was refused, without quoting it (it could carry anything, the cookie ID too). */
@@ -133,20 +133,20 @@ export function generateId(runtime: Runtime, req: Request, generation: number): 
  * listeners hear the transition once per process.
  */
 export function rotate(runtime: Runtime, req: Request, state: RequestState, reason: SessionReason, now: number): void {
-  const previousId = state.context.sessionId;
+  const previousId = state.sessionId;
   const endedAt = endTime(runtime, state, reason, now);
   state.generation =
     state.generation < MAX_GENERATION
       ? state.generation + 1
       : recoveredGeneration(req.sessionID, String(state.generation));
-  state.context.sessionId = generateId(runtime, req, state.generation);
+  state.sessionId = generateId(runtime, req, state.generation);
   state.previousId = previousId;
   state.createdAt = now;
   state.lastActivityAt = now;
   state.isNew = true;
-  emitSessionEnd(runtime, req, previousId, reason, endedAt, state.context.sessionId);
+  emitSessionEnd(runtime, req, previousId, reason, endedAt, state.sessionId);
   if (emitSessionStart(runtime, req, state, reason)) {
-    notify(runtime, 'rotate', { previousId, sessionId: state.context.sessionId, reason, at: now }, req);
+    notify(runtime, 'rotate', { previousId, sessionId: state.sessionId, reason, at: now }, req);
   }
 }
 
@@ -155,22 +155,22 @@ export function rotate(runtime: Runtime, req: Request, state: RequestState, reas
  * the old logical ID. The caller fires the events once the new session is stored.
  */
 export function restartState(runtime: Runtime, req: Request, state: RequestState, now: number): string {
-  const previousId = state.context.sessionId;
+  const previousId = state.sessionId;
   state.generation = 0;
   state.previousId = previousId;
   state.createdAt = now;
   state.lastActivityAt = now;
   state.isNew = true;
   state.pending = false;
-  state.context.sessionId = generateId(runtime, req, 0);
+  state.sessionId = generateId(runtime, req, 0);
   return previousId;
 }
 
 /** A new request-scoped ID, linked to the old one, for a request without a usable session. */
 export function regenerateRequestScoped(state: RequestState): string {
-  state.previousId = state.context.sessionId;
-  state.context.sessionId = randomId();
-  return state.context.sessionId;
+  state.previousId = state.sessionId;
+  state.sessionId = randomId();
+  return state.sessionId;
 }
 
 /** What the registry (or another module) may call back: the timeouts, the clock, ends without a request. */

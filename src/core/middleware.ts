@@ -88,7 +88,7 @@ export function logicalSession(options?: LogicalSessionOptions): LogicalSessionM
     // express-session skipped this request on purpose (a URL outside cookie.path, a disconnected store).
     runtime.stats.requestScoped++;
     const state = requestScopedState(runtime, req, runtime.config.now());
-    safeLog(runtime, 'debug', { sessionId: state.context.sessionId }, 'session.request-scoped');
+    safeLog(runtime, 'debug', { sessionId: state.sessionId }, 'session.request-scoped');
     handOn(runtime, req, res, next, state);
   };
 
@@ -144,7 +144,7 @@ function touchOrProceed(
 ): void {
   if (now - state.lastActivityAt < runtime.config.touchInterval && !needsRepair(runtime.config, state, now)) {
     if (runtime.config.logger?.isLevelEnabled?.('debug') !== false) {
-      safeLog(runtime, 'debug', { sessionId: state.context.sessionId }, 'session.reuse');
+      safeLog(runtime, 'debug', { sessionId: state.sessionId }, 'session.reuse');
     }
     handOn(runtime, req, res, next, state);
     return;

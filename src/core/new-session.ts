@@ -92,7 +92,7 @@ function refuseUnstoredSession(
   // Without req.session, express-session neither sets the cookie nor retries the save.
   (req as { session?: unknown }).session = undefined;
   const scoped = requestScopedState(runtime, req, now);
-  const fields = { sessionId: scoped.context.sessionId };
+  const fields = { sessionId: scoped.sessionId };
   recordFailure(
     runtime,
     'storeFailures',
@@ -102,7 +102,7 @@ function refuseUnstoredSession(
     req,
   );
   const header = runtime.config.exposeHeader;
-  if (header !== undefined && !res.headersSent) res.setHeader(header, scoped.context.sessionId);
+  if (header !== undefined && !res.headersSent) res.setHeader(header, scoped.sessionId);
   const message = 'The session store is unavailable: the new session could not be stored.';
   next(new LogicalSessionError(ErrorCodes.STORE_FAILED, message, { cause: err, status: 503 }));
 }

@@ -109,7 +109,7 @@ function inferIntent(req: Request): Intent {
 function endAfterLogout(runtime: Runtime, req: Request, state: RequestState, old: LiveSession): void {
   // keepSessionInfo copies the old session into the new one after this: it must not carry the ID on.
   delete old.els;
-  if (!state.pending) emitSessionEnd(runtime, req, state.context.sessionId, 'logout', runtime.config.now());
+  if (!state.pending) emitSessionEnd(runtime, req, state.sessionId, 'logout', runtime.config.now());
   state.persistent = false;
   state.pending = false;
 }
@@ -127,7 +127,7 @@ function continueInFresh(
     fresh.els = toStored(state);
     // passport's keepSessionInfo copies the old session over the new one after this: make them agree.
     old.els = fresh.els;
-    safeLog(runtime, 'info', { sessionId: state.context.sessionId }, 'session.cookie-rotated');
+    safeLog(runtime, 'info', { sessionId: state.sessionId }, 'session.cookie-rotated');
     return;
   }
   const wasPending = state.pending;
@@ -144,7 +144,7 @@ function continueInFresh(
   emitSessionEnd(runtime, req, previousId, 'restart', now);
   emitSessionStart(runtime, req, state, 'restart');
   const header = runtime.config.exposeHeader;
-  if (header !== undefined && req.res && !req.res.headersSent) req.res.setHeader(header, state.context.sessionId);
+  if (header !== undefined && req.res && !req.res.headersSent) req.res.setHeader(header, state.sessionId);
 }
 
 function wrapPassport(manager: PassportManager): void {

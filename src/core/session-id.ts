@@ -25,7 +25,7 @@ function assertRequest(req: unknown, fn: string): asserts req is Request {
  */
 export function getSessionId(req: Request): string {
   assertRequest(req, 'getSessionId');
-  return stateOf(req).context.sessionId;
+  return stateOf(req).sessionId;
 }
 
 /**
@@ -38,7 +38,7 @@ export function getSessionId(req: Request): string {
  * ```
  */
 export function peekSessionId(req: Request): string | undefined {
-  return getState(req)?.context.sessionId;
+  return getState(req)?.sessionId;
 }
 
 /**

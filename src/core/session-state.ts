@@ -9,10 +9,9 @@ import type { SessionInfo } from './types.js';
 /** A live express-session session, with our typed state. */
 export type LiveSession = Session & Partial<SessionData>;
 
-/** Everything the library knows about one request's logical session. */
-export interface RequestState {
+/** Everything the library knows about one request's logical session; also its AsyncLocalStorage context. */
+export interface RequestState extends RequestContext {
   readonly runtime: Runtime | undefined;
-  readonly context: RequestContext;
   createdAt: number;
   lastActivityAt: number;
   previousId: string | undefined;
@@ -23,7 +22,7 @@ export interface RequestState {
   pending: boolean;
 }
 
-type StateFields = Omit<RequestState, 'runtime' | 'context'>;
+type StateFields = Omit<RequestState, 'runtime' | keyof RequestContext>;
 
 // Kept beside the request rather than on it: adding a property to Node's request object (which
 // already has dozens) reallocates its property store on every request.
@@ -45,7 +44,10 @@ export function newState(
   // every request's garbage costlier to collect.
   const state: RequestState = {
     runtime,
-    context: { sessionId, log: undefined },
+    sessionId,
+    logParent: undefined,
+    logChild: undefined,
+    logBoundId: undefined,
     createdAt: fields.createdAt,
     lastActivityAt: fields.lastActivityAt,
     previousId: fields.previousId,
@@ -98,7 +100,7 @@ export function stateOf(req: Request): RequestState {
 /** The fields of a state, as they are stored. */
 export function fieldsOf(state: RequestState): StoredFields {
   return {
-    id: state.context.sessionId,
+    id: state.sessionId,
     generation: state.generation,
     createdAt: state.createdAt,
     lastActivityAt: state.lastActivityAt,
@@ -114,7 +116,7 @@ export function toStored(state: RequestState): StoredLogicalSession {
 /** What `getSessionInfo` returns for a state. */
 export function toInfo(state: RequestState): SessionInfo {
   const info = {
-    id: state.context.sessionId,
+    id: state.sessionId,
     createdAt: state.createdAt,
     lastActivityAt: state.lastActivityAt,
     generation: state.generation,

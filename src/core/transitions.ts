@@ -21,8 +21,8 @@ const SESSION_GONE = 'failed to load session';
 
 function memoryKey(state: RequestState, change: EarlyChange): string {
   return change.kind === 'rotate'
-    ? `rotate ${state.context.sessionId} ${state.generation}`
-    : `${change.kind} ${state.context.sessionId}`;
+    ? `rotate ${state.sessionId} ${state.generation}`
+    : `${change.kind} ${state.sessionId}`;
 }
 
 /** The write of the same change another request of this process is making now, if any. */
@@ -33,7 +33,7 @@ function leaderOf(runtime: Runtime, key: string, change: EarlyChange, now: numbe
 }
 
 function adopt(state: RequestState, fresh: StoredFields, isNew: boolean): void {
-  state.context.sessionId = fresh.id;
+  state.sessionId = fresh.id;
   state.generation = fresh.generation;
   state.createdAt = fresh.createdAt;
   state.lastActivityAt = fresh.lastActivityAt;
@@ -63,7 +63,7 @@ function stillDue(
   now: number,
 ): boolean {
   if (change.kind !== 'rotate') return false;
-  if (fresh.id !== state.context.sessionId || fresh.generation !== state.generation) return false;
+  if (fresh.id !== state.sessionId || fresh.generation !== state.generation) return false;
   return change.reason !== 'idle-timeout' || timeoutReason(runtime.config, fresh, now) !== undefined;
 }
 
@@ -131,7 +131,7 @@ async function writeOnFreshCopy(
       return true;
     }
     apply(runtime, req, state, change, now);
-    recordFailure(runtime, 'storeFailures', SAVE_FAILED, err, { sessionId: state.context.sessionId }, req);
+    recordFailure(runtime, 'storeFailures', SAVE_FAILED, err, { sessionId: state.sessionId }, req);
     return false;
   }
   const session: LiveSession = req.session;
@@ -154,7 +154,7 @@ async function writeOnFreshCopy(
     await persist(state, session);
     return true;
   } catch (err) {
-    recordFailure(runtime, 'storeFailures', SAVE_FAILED, err, { sessionId: state.context.sessionId }, req);
+    recordFailure(runtime, 'storeFailures', SAVE_FAILED, err, { sessionId: state.sessionId }, req);
     return false;
   }
 }

@@ -29,7 +29,7 @@ export function setSessionAttributes(span: SpanLike, req: object): void {
   // getState, not getSessionInfo: the latter would create a request-scoped ID for a request it never saw.
   const state = getState(req as Request);
   if (state === undefined) return;
-  const { sessionId } = state.context;
+  const { sessionId } = state;
   span.setAttribute(SESSION_ID, sessionId);
   if (state.isNew && state.previousId !== undefined && state.previousId !== sessionId) {
     span.setAttribute(SESSION_PREVIOUS_ID, state.previousId);

@@ -61,5 +61,5 @@ export async function linkUser(req: Request, userId: string): Promise<LinkResult
  */
 export async function revokeOtherSessions(req: Request): Promise<number> {
   const { registry, state } = registryOf(req, 'revokeOtherSessions(req)');
-  return registry.revokeOthers(state.context.sessionId);
+  return registry.revokeOthers(state.sessionId);
 }

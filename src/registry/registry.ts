@@ -139,7 +139,7 @@ export class Registry implements SessionRegistry, LogicalSessionModule {
   async link(req: Request, state: RequestState, userId: string): Promise<LinkResult> {
     const core = this.attached('linkUser(req, userId)');
     const now = this.now();
-    const sessionId = state.context.sessionId;
+    const sessionId = state.sessionId;
     const entry: StoredEntry = {
       sessionId,
       userId,

@@ -190,7 +190,7 @@ export function fleetConformance(
       app: { get: () => true },
     } as unknown as Request;
     const link = (user: number) => {
-      const state = { context: { sessionId: randomUUID() }, createdAt: clock.now(), lastActivityAt: clock.now() };
+      const state = { sessionId: randomUUID(), createdAt: clock.now(), lastActivityAt: clock.now() };
       return (registry as Registry).link(req, state as unknown as RequestState, `user-${user}`);
     };
     const listCost = async (): Promise<number> => {
