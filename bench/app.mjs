@@ -137,9 +137,60 @@ const server = app.listen(0, '127.0.0.1', () => {
   process.send({ type: 'ready', port: server.address().port });
 });
 
+// The growth runs (run.mjs --growth) put other live sessions in the store first. From then on `clear`
+// removes only the sessions the app's own traffic stored, so the filled ones stay for every round.
+const filled = new Set();
+const created = new Set();
+
+/** One session as this app stores it: a real login's, read back from the store (then removed). */
+async function sampleSession() {
+  const { get } = await import('node:http');
+  const setCookie = await new Promise((resolve, reject) =>
+    get({ host: '127.0.0.1', port: server.address().port, path: '/login?n=999' }, (res) => {
+      res.resume().on('end', () => resolve(res.headers['set-cookie']?.[0]));
+    }).on('error', reject),
+  );
+  // sid=s%3A<id>.<signature>
+  const signed = decodeURIComponent(setCookie.split(';')[0].slice('sid='.length));
+  const sid = signed.slice(2, signed.lastIndexOf('.'));
+  const sess = await storeCall('get', sid);
+  await storeCall('destroy', sid);
+  return JSON.stringify(sess);
+}
+
+function storeCall(name, ...args) {
+  return new Promise((resolve, reject) => store[name](...args, (err, value) => (err ? reject(err) : resolve(value))));
+}
+
+/** Runs `work` over `items` with at most 500 in flight (node-redis pipelines them). */
+async function inBatches(items, work) {
+  for (let i = 0; i < items.length; i += 500) await Promise.all(items.slice(i, i + 500).map(work));
+}
+
 // Control channel: everything here happens outside the measured windows.
 let profiler;
 const commands = {
+  fill: async (count) => {
+    const sample = await sampleSession();
+    if (filled.size === 0) {
+      const counted = store.set;
+      store.set = (sid, ...rest) => {
+        if (!filled.has(sid)) created.add(sid);
+        return counted(sid, ...rest);
+      };
+    }
+    const sids = Array.from({ length: count }, () => randomUUID());
+    for (const sid of sids) filled.add(sid);
+    await inBatches(sids, (sid) => storeCall('set', sid, JSON.parse(sample)));
+    return { filled: filled.size, bytes: Buffer.byteLength(sample) };
+  },
+  // The heap after a full collection (the memory run starts the app with --expose-gc).
+  heap: () => {
+    globalThis.gc();
+    globalThis.gc();
+    const { heapUsed, external, rss } = process.memoryUsage();
+    return { heapUsed, external, rss };
+  },
   stats: () => {
     const cpu = process.cpuUsage();
     return { ...counts, cpuMicros: cpu.user + cpu.system, rss: process.memoryUsage().rss };
@@ -193,7 +244,13 @@ const commands = {
       list: { n: listTimes.length, p50: pick(listTimes, 0.5), p99: pick(listTimes, 0.99) },
     };
   },
-  clear,
+  clear: async () => {
+    if (filled.size === 0) return clear();
+    const sids = [...created];
+    created.clear();
+    await inBatches(sids, (sid) => storeCall('destroy', sid));
+    return true;
+  },
   close: async () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
@@ -211,7 +268,7 @@ const commands = {
 process.on('disconnect', () => process.exit(0));
 process.on('message', (msg) => {
   Promise.resolve()
-    .then(() => commands[msg.cmd]())
+    .then(() => commands[msg.cmd](msg.arg))
     .then(
       (value) => process.send({ id: msg.id, value }),
       (err) => process.send({ id: msg.id, error: String(err?.stack ?? err) }),

@@ -71,11 +71,11 @@ export function startApp({
     store,
     child,
     port: 0,
-    call(cmd) {
+    call(cmd, arg) {
       return new Promise((resolve, reject) => {
         const id = ++nextId;
         pending.set(id, { resolve, reject });
-        child.send({ id, cmd });
+        child.send({ id, cmd, arg });
       });
     },
     async stop() {

@@ -28,11 +28,11 @@ export async function establishSessions(port, count) {
 }
 
 /**
- * Closed-loop load on GET /. With cookies, requests cycle through them (steady state);
+ * Closed-loop load on GET /, for `seconds` or `amount` requests. With cookies, requests cycle through them (steady state);
  * without, every request is a new visitor. Latency percentiles are computed here from the
  * exact per-response durations, because autocannon's own histogram has 1 ms resolution.
  */
-export async function runLoad({ port, cookies, seconds, connections, rate }) {
+export async function runLoad({ port, cookies, seconds, connections, rate, amount }) {
   let next = 0;
   const request = cookies
     ? {
@@ -45,7 +45,8 @@ export async function runLoad({ port, cookies, seconds, connections, rate }) {
   const instance = autocannon({
     url: `http://127.0.0.1:${port}`,
     connections,
-    duration: seconds,
+    // `amount`: exactly that many requests, however long they take (the memory run's visitors).
+    ...(amount ? { amount } : { duration: seconds }),
     ...(rate ? { overallRate: rate } : {}),
     requests: [request],
   });

@@ -4,7 +4,9 @@
 // round, and writes bench/RESULTS.md. The apps run on Node 24 (--node: another version, fetched from the
 // npm registry, or a node binary's path; see runtime.mjs). Options: --rounds N --seconds S --apps A,B,C,D
 // --stores memory,redis,sqlite,sqlite-filled --session-rows N --express 4|5 --node 24|20|26|/path/to/node
-// --out bench/RESULTS-x.md --quick (harness check). BENCH_LIB=/path/index.js benchmarks that build instead.
+// --out bench/RESULTS-x.md --quick (harness check); then how cost grows with the live sessions in the store
+// (--growth 100,10000,100000|none --growth-rounds N, A and C on MemoryStore and Redis) and the library's
+// memory after --visitors N new visitors (0 skips it). BENCH_LIB=/path/index.js benchmarks that build instead.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +33,11 @@ const { values: args } = parseArgs({
     express: { type: 'string', default: '5' },
     // The headline runs on Node 24; `--node 20` and `--node 26` are the side runs (bench/README.md).
     node: { type: 'string', default: '24' },
+    // How cost grows: A and C on MemoryStore and Redis with this many other live sessions in the store.
+    growth: { type: 'string', default: '100,10000,100000' }, // `none` skips it
+    'growth-rounds': { type: 'string', default: '4' },
+    // The library's memory: A and C (with --expose-gc) through this many new visitors; 0 skips it.
+    visitors: { type: 'string', default: '100000' },
     quick: { type: 'boolean', default: false }, // 2 short rounds, RESULTS.md left alone
     out: { type: 'string', default: 'bench/RESULTS.md' }, // where the report goes, from the project root
   },
@@ -43,6 +50,9 @@ const cfg = {
   sessions: 100,
   sessionRows: Number(args['session-rows']),
   express: args.express,
+  growth: args.growth === 'none' ? [] : args.growth.split(',').map(Number),
+  growthRounds: args.quick ? 2 : Number(args['growth-rounds']),
+  visitors: args.quick ? Math.min(2_000, Number(args.visitors)) : Number(args.visitors),
 };
 const STORES = ['memory', 'redis', 'sqlite', 'sqlite-filled'];
 // The SQLite store is measured with the floor (A) and the library (C): what it costs, and whether
@@ -84,9 +94,21 @@ process.once('SIGINT', () => {
   else done();
 });
 const results = [];
+const growth = [];
+let memory;
+// Growth and memory compare the library (C) with its floor (A) only.
+const growthApps = ['A', 'C'].filter((v) => variants.includes(v));
 try {
   for (const store of stores) {
     for (const traffic of ['steady', 'new']) results.push(await scenario(store, traffic));
+  }
+  if (growthApps.length === 2) {
+    for (const store of stores.filter((s) => s === 'memory' || s === 'redis')) {
+      for (const live of cfg.growth) {
+        for (const traffic of ['steady', 'new']) growth.push(await scenario(store, traffic, { live }));
+      }
+    }
+    if (cfg.visitors > 0) memory = await memoryRun(cfg.visitors);
   }
 } finally {
   if (redis?.client) {
@@ -105,7 +127,7 @@ const meta = collectMeta({
   nodeBin: runtime.node.execPath,
 });
 // The hand-kept findings go into the main report only, not into side runs written elsewhere.
-const report = renderReport(meta, results, { findings: args.out === 'bench/RESULTS.md' });
+const report = renderReport(meta, results, { findings: args.out === 'bench/RESULTS.md', growth, memory });
 console.log(`\n${report}`);
 if (!args.quick) {
   writeFileSync(join(ROOT, args.out), report);
@@ -126,12 +148,24 @@ function libraryFor(wanted, wantedStores) {
   return built.path;
 }
 
-/** One store x traffic combination: start the apps, warm up, then interleave the rounds. */
-async function scenario(store, traffic) {
-  const measured = onSqlite(store)
-    ? variants.filter((v) => SQLITE_APPS.includes(v))
-    : variants.filter((v) => store === 'redis' || !REDIS_ONLY_APPS.includes(v));
-  const filled = store === 'sqlite-filled' ? `, ${cfg.sessionRows} other sessions in the table` : '';
+/**
+ * One store x traffic combination: start the apps, warm up, then interleave the rounds. With `live`
+ * (the growth runs), apps A and C only, each store first filled with `live` other live sessions.
+ */
+async function scenario(store, traffic, { live } = {}) {
+  const measured =
+    live !== undefined
+      ? growthApps
+      : onSqlite(store)
+        ? variants.filter((v) => SQLITE_APPS.includes(v))
+        : variants.filter((v) => store === 'redis' || !REDIS_ONLY_APPS.includes(v));
+  const rounds = live !== undefined ? cfg.growthRounds : cfg.rounds;
+  const filled =
+    store === 'sqlite-filled'
+      ? `, ${cfg.sessionRows} other sessions in the table`
+      : live !== undefined
+        ? `, ${live} other live sessions in the store`
+        : '';
   console.log(
     `[bench] ${store}${filled}, ${traffic === 'steady' ? `steady state (${cfg.sessions} sessions)` : 'new visitors'}`,
   );
@@ -150,6 +184,11 @@ async function scenario(store, traffic) {
     ),
   );
   try {
+    if (live !== undefined) {
+      const started = performance.now();
+      await Promise.all(apps.map((app) => app.call('fill', live)));
+      console.log(`  filled in ${Math.round(performance.now() - started)} ms`);
+    }
     const runs = new Map(apps.map((app) => [app.variant, { rounds: [], checks: [] }]));
     for (const app of apps) {
       app.cookies = traffic === 'steady' ? await establishSessions(app.port, cfg.sessions) : undefined;
@@ -158,7 +197,7 @@ async function scenario(store, traffic) {
       await runLoad({ port: app.port, cookies: app.cookies, seconds: cfg.warmupSeconds, connections: cfg.connections });
       if (traffic === 'new') await app.call('clear');
     }
-    for (let round = 1; round <= cfg.rounds; round++) {
+    for (let round = 1; round <= rounds; round++) {
       // Rotate the order each round (A B C D, B C D A, ...) so that no app always runs right
       // after the same neighbour: position effects cancel instead of biasing one app.
       const shift = (round - 1) % apps.length;
@@ -174,7 +213,7 @@ async function scenario(store, traffic) {
     for (const app of apps) {
       const run = runs.get(app.variant);
       run.rssMB = (await app.call('stats')).rss / 2 ** 20;
-      if (traffic === 'steady') {
+      if (traffic === 'steady' && live === undefined) {
         run.stored = await app.call('sessions');
         // The logical ID must have survived every round unchanged (guarantee 1).
         if (run.firstId) run.stableId = run.firstId === (await exposedId(app));
@@ -184,10 +223,49 @@ async function scenario(store, traffic) {
         if (app.variant === 'H') run.registryLatency = await app.call('registryLatency');
       }
     }
-    return { store, traffic, variants: measured, runs };
+    return { store, traffic, live, variants: measured, runs };
   } finally {
     await Promise.all(apps.map((app) => app.stop()));
   }
+}
+
+/**
+ * A and C on MemoryStore, one after the other, through `visitors` new visitors in two halves: the heap
+ * after a full collection (store emptied first) after the warm-up and after each half. What the library
+ * keeps per process is C's growth less A's; bounded memories show as no growth between the halves.
+ */
+async function memoryRun(visitors) {
+  console.log(`[bench] memory: ${visitors} new visitors, heap after a full GC`);
+  const byApp = {};
+  for (const variant of growthApps) {
+    const app = await startApp({
+      variant,
+      store: 'memory',
+      prefix: `${prefix}memory:${variant}:`,
+      libPath: runtime.libPath,
+      express: cfg.express,
+      app: runtime.app,
+      execPath: runtime.node.execPath,
+      execArgv: ['--expose-gc'],
+    });
+    try {
+      const points = [];
+      await runLoad({ port: app.port, seconds: cfg.warmupSeconds, connections: cfg.connections });
+      await app.call('clear');
+      points.push({ visitors: 0, ...(await app.call('heap')) });
+      const half = Math.floor(visitors / 2);
+      for (const step of [half, visitors - half]) {
+        const load = await runLoad({ port: app.port, amount: step, connections: cfg.connections });
+        await app.call('clear');
+        points.push({ visitors: points.at(-1).visitors + load.ok, bad: load.bad, ...(await app.call('heap')) });
+      }
+      byApp[variant] = points;
+      console.log(`  ${variant}: heap ${points.map((p) => `${(p.heapUsed / 2 ** 20).toFixed(1)} MB`).join(' → ')}`);
+    } finally {
+      await app.stop();
+    }
+  }
+  return { visitors, byApp };
 }
 
 async function exposedId(app) {
