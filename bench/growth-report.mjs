@@ -1,15 +1,10 @@
 // How cost grows, in RESULTS.md: A and C with more and more live sessions in the store, and the heap of
 // each after 100,000 new visitors.
-import { fmt, pairedRatios, storeName, withSpread } from './report.mjs';
+import { fmt, median, pairedRatios, storeName, withSpread } from './stats.mjs';
 
 const MB = 2 ** 20;
 const count = (n) => n.toLocaleString('en-US');
-const medianOf = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = (s.length - 1) / 2;
-  return (s[Math.floor(mid)] + s[Math.ceil(mid)]) / 2;
-};
-const cpuOf = (scenario, v) => medianOf(scenario.runs.get(v).rounds.map((r) => r.cpuPerReq));
+const cpuOf = (scenario, v) => median(scenario.runs.get(v).rounds.map((r) => r.cpuPerReq));
 
 export function growthSection(growth, cfg) {
   if (!growth.length) return [];
@@ -86,8 +81,7 @@ export function growthGoals(growth, memory) {
     for (const s of growth.filter((g) => g.live === large)) {
       const base = growth.find((g) => g.store === s.store && g.traffic === s.traffic && g.live === small);
       if (!base) continue;
-      const ratio =
-        medianOf(pairedRatios(s, 'C', 'A', 'cpuPerReq')) / medianOf(pairedRatios(base, 'C', 'A', 'cpuPerReq'));
+      const ratio = median(pairedRatios(s, 'C', 'A', 'cpuPerReq')) / median(pairedRatios(base, 'C', 'A', 'cpuPerReq'));
       grown.push(`${storeName(s.store)} ${s.traffic === 'steady' ? 'steady' : 'new visitors'} ${fmt(ratio, 2)}`);
     }
     lines.push(

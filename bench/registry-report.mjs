@@ -1,5 +1,5 @@
 // The registry's part of RESULTS.md: app H (C + redisRegistry(), every logged-in session linked) against C and A.
-import { fmt, pairedRatios, storeName, withSpread } from './report.mjs';
+import { fmt, pairedRatios, storeName, withSpread } from './stats.mjs';
 
 export function registrySection(sums) {
   const out = ['', '## The registry (H against C and A, same run)', ''];
