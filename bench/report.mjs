@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cpus, release, totalmem, type } from 'node:os';
 import { growthGoals, growthSection, memorySection } from './growth-report.mjs';
 import { registrySection } from './registry-report.mjs';
-import { fmt, median, pairedRatios, quantile, storeName, sum, withSpread } from './stats.mjs';
+import { fmt, interquartile, median, pairedRatios, storeName, sum, withSpread } from './stats.mjs';
 
 const LABEL = {
   A: 'A express-session',
@@ -260,10 +260,7 @@ function goals(steady, sessions) {
     const rps = r3(s.ratio('C', 'rps'));
     const bytes = s.rows.C.stored?.avgBytes - s.rows.A.stored?.avgBytes;
     const name = storeName(s.store);
-    const iqr = (key) => {
-      const xs = pairedRatios(s, 'C', 'A', key);
-      return `IQR ${fmt(quantile(xs, 0.25), 2)}–${fmt(quantile(xs, 0.75), 2)}`;
-    };
+    const iqr = (key) => `IQR ${interquartile(pairedRatios(s, 'C', 'A', key))}`;
     lines.push(
       `- ${name}: CPU per request of C within 5% of A: C/A = ${fmt(cpu, 3)} (${iqr('cpuPerReq')}), ${verdict(cpu <= 1.05)}.`,
     );

@@ -16,9 +16,10 @@ export const pairedRatios = (scenario, v, base, key) => {
   const against = scenario.runs.get(base);
   return run && against ? run.rounds.map((r, i) => r[key] / against.rounds[i][key]) : [];
 };
-/** A median ratio with the 25th-75th percentile of the per-round ratios, which shows how far to trust it. */
-export const withSpread = (xs) =>
-  xs.length ? `${fmt(median(xs), 3)} (${fmt(quantile(xs, 0.25), 2)}–${fmt(quantile(xs, 0.75), 2)})` : '–';
+/** The 25th-75th percentile of the per-round ratios, `a–b`: how far to trust their median. */
+export const interquartile = (xs) => `${fmt(quantile(xs, 0.25), 2)}–${fmt(quantile(xs, 0.75), 2)}`;
+/** A median ratio with its interquartile range. */
+export const withSpread = (xs) => (xs.length ? `${fmt(median(xs), 3)} (${interquartile(xs)})` : '–');
 
 const STORE_NAMES = { memory: 'MemoryStore', redis: 'Redis', sqlite: 'SQLite', 'sqlite-filled': 'SQLite, filled' };
 export function storeName(store) {
